@@ -1,0 +1,413 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Meter, StreamPart } from '../protocol';
+import { CastState, EngineError } from './castState';
+import type { Brief, Character, Library } from './characters';
+import { priceUsage } from './costMeter';
+import { makeClient, streamCall, type CallResult } from './modelCall';
+import { findModel, type PriceOverrides } from './modelTable';
+import { buildRequest, openingSystem, userTurnText, type CacheTtl, type DeliberationDepth, type PromptContext, type StageDirection } from './promptLayout';
+import type { NewEvent, SessionEvent } from './sessionSchema';
+import { SessionJournal } from './store/sessionJournal';
+import { SESSION_FILES, writeFileAtomic } from './store/sessionFiles';
+import { writeIndex } from './store/sessionIndex';
+import { createTagParser, type EndReason } from './tagParser';
+import { TurnRecorder } from './turnRecorder';
+import { restoreSession } from './sessionRestore';
+
+export { EngineError } from './castState';
+
+/** What a session tells its watchers; events arrive in journal order, stream parts before their event. */
+export type SessionUpdate =
+  | { kind: 'event'; event: SessionEvent }
+  | { kind: 'stream'; part: StreamPart }
+  | { kind: 'answering'; answering: boolean }
+  | { kind: 'cast' }
+  | { kind: 'notice'; level: 'info' | 'warning' | 'error'; message: string; action?: 'setApiKey' | 'retry' | 'raiseBudget' };
+
+/** Settings a session runs with; `apiKey` is used for calls only and never written anywhere. */
+export interface PanelSessionOptions {
+  library: Library;
+  cast: string[];
+  brief: Brief | null;
+  title?: string;
+  model: string;
+  maxTokens: number;
+  cacheTtl: CacheTtl;
+  deliberationDepth: DeliberationDepth;
+  sessionsDir: string;
+  apiKey: string;
+  baseURL?: string;
+  prices?: PriceOverrides;
+  budgetUsd?: number | null;
+  /** lowers the model's context window (never raises it). */
+  contextWindow?: number | null;
+  /** injectable for tests and the benchmark: the API client. */
+  client?: Anthropic;
+}
+
+export type ResumeOptions = Omit<PanelSessionOptions, 'cast' | 'brief' | 'title'>;
+
+const TTL_MS: Record<CacheTtl, number> = { '5m': 5 * 60_000, '1h': 60 * 60_000 };
+const CONTEXT_WARN_SHARE = 0.8;
+
+/**
+ * One running megaprompt session: the cast, the context sent to the model, and the journal. One turn runs at a
+ * time; cast changes queue for the next boundary. Everything that happens is an event in the journal first.
+ */
+export class PanelSession {
+  private listeners = new Set<(u: SessionUpdate) => void>();
+  private abort: AbortController | null = null;
+  private running: Promise<void> | null = null;
+  private turn: number;
+  private lastCallAt: number | null = null;
+  private lastContextTokens = 0;
+  private spentUsd = 0;
+  private unpricedCalls = 0;
+  private warnedContext = false;
+  private pendingRetry: { directions: StageDirection[]; target: string | null } | null = null;
+  private client: Anthropic;
+
+  private constructor(
+    private readonly journal: SessionJournal,
+    private readonly cast: CastState,
+    private readonly context: PromptContext,
+    private opts: ResumeOptions,
+    turn: number,
+  ) {
+    this.turn = turn;
+    this.client = opts.client ?? makeClient({ apiKey: opts.apiKey, baseURL: opts.baseURL });
+    for (const e of journal.events) if (e.type === 'cost') this.noteCost(e.usd, e.context_tokens);
+  }
+
+  static async start(o: PanelSessionOptions): Promise<PanelSession> {
+    if (!o.apiKey && !o.client) throw new EngineError('no-key', 'No API key: set ANTHROPIC_API_KEY (or, in VS Code, run "Dialogue: Set API Key").');
+    const cast = o.cast.map((id) => {
+      const c = o.library.characters.get(id);
+      if (!c) throw new EngineError('unknown-character', `unknown character "${id}" (known: ${[...o.library.characters.keys()].join(', ') || 'none'})`);
+      return c;
+    });
+    if (new Set(o.cast).size !== o.cast.length) throw new EngineError('bad-input', 'the cast lists a character twice');
+    const title = o.title ?? o.brief?.title ?? cast.map((c) => c.name).join(', ');
+    const journal = await SessionJournal.create(o.sessionsDir, {
+      session_id: '',
+      title,
+      started_at: new Date().toISOString(),
+      model: o.model,
+      brief: o.brief ? { id: o.brief.id, title: o.brief.title } : null,
+    });
+    const context: PromptContext = { system: openingSystem(o.deliberationDepth, o.brief, cast), messages: [] };
+    const session = new PanelSession(journal, new CastState(cast), context, o, 0);
+    for (const c of cast) journal.noteParticipant({ id: c.id, name: c.name, glyph: c.glyph, color: c.color });
+    session.record({ type: 'intro', turn: 0, brief: journal.header.brief, cast: cast.map((c) => c.id) });
+    await session.saveContext();
+    return session;
+  }
+
+  /** Continue a closed session in its own folder, with the context exactly as it was last sent. */
+  static async resume(sessionDir: string, o: ResumeOptions): Promise<PanelSession> {
+    if (!o.apiKey && !o.client) throw new EngineError('no-key', 'No API key: set ANTHROPIC_API_KEY (or, in VS Code, run "Dialogue: Set API Key").');
+    const restored = await restoreSession(sessionDir, o.library);
+    const journal = await SessionJournal.resume(sessionDir);
+    const session = new PanelSession(journal, restored.cast, restored.context, o, restored.turn);
+    journal.setModel(o.model);
+    session.record({ type: 'resume', turn: restored.turn });
+    return session;
+  }
+
+  get id(): string {
+    return this.journal.header.session_id;
+  }
+  get dir(): string {
+    return this.journal.dir;
+  }
+  get title(): string {
+    return this.journal.header.title;
+  }
+  get brief(): { id: string; title: string } | null {
+    return this.journal.header.brief;
+  }
+  get events(): readonly SessionEvent[] {
+    return this.journal.events;
+  }
+  get answering(): boolean {
+    return this.running !== null;
+  }
+  get closed(): boolean {
+    return this.journal.closed;
+  }
+  /** The context as it will be sent next (for tests and the benchmark). */
+  get promptContext(): Readonly<PromptContext> {
+    return this.context;
+  }
+
+  castView(): { present: Character[]; pending: Array<{ id: string; change: 'join' | 'retire' | 'revise' }> } {
+    return { present: [...this.cast.members], pending: [...this.cast.queued] };
+  }
+
+  onUpdate(l: (u: SessionUpdate) => void): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  queueJoin(c: Character): void {
+    this.ensureOpen();
+    this.cast.queueJoin(c);
+    this.emit({ kind: 'cast' });
+  }
+  queueRetire(id: string): void {
+    this.ensureOpen();
+    this.cast.queueRetire(id);
+    this.emit({ kind: 'cast' });
+  }
+  queueRevise(c: Character): void {
+    this.ensureOpen();
+    this.cast.queueRevise(c);
+    this.emit({ kind: 'cast' });
+  }
+
+  setApiKey(key: string): void {
+    this.opts = { ...this.opts, apiKey: key };
+    if (!this.opts.client) this.client = makeClient({ apiKey: key, baseURL: this.opts.baseURL });
+  }
+  setCacheTtl(ttl: CacheTtl): void {
+    this.opts = { ...this.opts, cacheTtl: ttl };
+  }
+  setModel(model: string): void {
+    this.opts = { ...this.opts, model };
+    this.journal.setModel(model);
+  }
+  setBudget(usd: number | null): void {
+    this.opts = { ...this.opts, budgetUsd: usd };
+  }
+
+  /** Context and cache figures for the sub-strip. */
+  meter(now = Date.now()): Meter {
+    const info = findModel(this.opts.model, this.opts.prices);
+    const window = minDefined(info?.contextWindow, this.opts.contextWindow ?? undefined) ?? null;
+    const warmUntil = this.lastCallAt === null ? null : this.lastCallAt + TTL_MS[this.opts.cacheTtl];
+    let coldWriteUsd: number | null = null;
+    if (info && this.lastContextTokens > 0 && (warmUntil === null || now >= warmUntil)) {
+      const tier = info.tiers.find((t) => t.upToPromptTokens === null || this.lastContextTokens <= t.upToPromptTokens) ?? info.tiers[info.tiers.length - 1]!;
+      const rate = this.opts.cacheTtl === '1h' ? tier.cacheWrite1h : tier.cacheWrite5m;
+      coldWriteUsd = (this.lastContextTokens * rate) / 1e6;
+    }
+    return { contextTokens: this.lastContextTokens, contextWindow: window, cacheWarmUntil: warmUntil, ttl: this.opts.cacheTtl, coldWriteUsd, budgetUsd: this.opts.budgetUsd ?? null };
+  }
+
+  /** One human turn. Resolves when the floor returns; API failures become events and notices, not rejections. */
+  async say(text: string, target: string | null): Promise<void> {
+    this.ensureOpen();
+    if (this.running) throw new EngineError('busy', 'the panel is still answering: stop it first');
+    if (text.trim().length === 0) throw new EngineError('bad-input', 'say something first');
+    this.checkBudgetAndWindow();
+    const landing = this.cast.queued;
+    const addressee = target === null ? null : this.cast.find(target);
+    const willBePresent = target === null || (this.cast.isPresent(target) && !landing.some((q) => q.id === target && q.change === 'retire')) || landing.some((q) => q.id === target && q.change === 'join');
+    if (target !== null && (!addressee || !willBePresent)) {
+      const joiner = landing.find((q) => q.id === target && q.change === 'join');
+      if (!joiner) throw new EngineError('unknown-character', `"${target}" is not on the panel`);
+    }
+    this.turn++;
+    const turn = this.turn;
+    const directions = this.cast.land();
+    for (const d of directions) {
+      if (d.kind === 'join') {
+        this.journal.noteParticipant({ id: d.character.id, name: d.character.name, glyph: d.character.glyph, color: d.character.color });
+        this.record({ type: 'join', turn, speaker: d.character.id, profile_sha256: d.character.sha256 });
+      } else if (d.kind === 'retire') {
+        this.record({ type: 'leave', turn, speaker: d.character.id });
+      } else {
+        this.record({ type: 'revise', turn, speaker: d.character.id, profile_sha256: d.character.sha256 });
+      }
+    }
+    if (directions.length > 0) this.emit({ kind: 'cast' });
+    this.record({ type: 'human-speak', turn, text, target });
+    const addressed = target === null ? null : this.cast.find(target)!;
+    const all: StageDirection[] = addressed ? [...directions, { kind: 'address', character: addressed }] : directions;
+    this.context.messages.push({ role: 'user', content: [userTurnText(text, all)] });
+    await this.runTurn(target);
+  }
+
+  /** Re-run the last turn's call after it failed with nothing received (the context already ends with its line). */
+  async retry(): Promise<void> {
+    this.ensureOpen();
+    if (this.running) throw new EngineError('busy', 'the panel is still answering');
+    if (!this.pendingRetry) throw new EngineError('bad-input', 'there is no failed turn to retry');
+    this.checkBudgetAndWindow();
+    await this.runTurn(this.pendingRetry.target);
+  }
+
+  stop(): void {
+    this.abort?.abort();
+  }
+
+  async close(): Promise<{ dir: string }> {
+    if (this.journal.closed) throw new EngineError('closed', 'this session is already closed');
+    if (this.running) {
+      this.stop();
+      await this.running;
+    }
+    await this.journal.close();
+    await writeIndex(path.dirname(this.journal.dir));
+    return { dir: this.journal.dir };
+  }
+
+  private async runTurn(target: string | null): Promise<void> {
+    const turn = this.turn;
+    const abort = new AbortController();
+    this.abort = abort;
+    let done!: () => void;
+    this.running = new Promise<void>((r) => (done = r));
+    this.emit({ kind: 'answering', answering: true });
+    try {
+      const recorder = new TurnRecorder(turn, { record: (e) => this.record(e), stream: (part) => this.emit({ kind: 'stream', part }) }, target);
+      const roster = {
+        present: this.cast.members.map((c) => ({ id: c.id, name: c.name })),
+        retired: this.cast.retiredMembers.map((c) => ({ id: c.id, name: c.name })),
+      };
+      const parser = createTagParser(roster, (e) => recorder.handle(e));
+      const request = buildRequest(this.context, { model: this.opts.model, maxTokens: this.opts.maxTokens, ttl: this.opts.cacheTtl });
+      const result = await streamCall(
+        this.client,
+        request,
+        {
+          signal: abort.signal,
+          onText: (delta) => parser.feed(delta),
+          onRetry: (n) => {
+            this.record({ type: 'retry', turn, status: n.status, attempt: n.attempt, wait_ms: n.waitMs });
+            this.emit({ kind: 'notice', level: 'warning', message: `${n.kind === 'rate_limit' ? 'Rate limited' : n.kind === 'overloaded' ? 'The API is overloaded' : 'The call failed'}${n.status ? ` (${n.status})` : ''} — retrying in ${Math.round(n.waitMs / 1000)} s, attempt ${n.attempt}` });
+          },
+        },
+        this.opts.apiKey,
+      );
+      this.lastCallAt = Date.now();
+      parser.end(endReason(result));
+      this.recordCost(turn, result);
+      this.finishTurn(turn, target, result, recorder.responders);
+      await this.saveContext();
+      this.record({ type: 'floor', turn });
+      await this.journal.turnBoundary();
+    } finally {
+      this.abort = null;
+      this.running = null;
+      done();
+      this.emit({ kind: 'answering', answering: false });
+    }
+  }
+
+  private finishTurn(turn: number, target: string | null, result: CallResult, responders: ReadonlySet<string>): void {
+    if (result.text.length > 0) this.context.messages.push({ role: 'assistant', content: [result.text] });
+    this.pendingRetry = result.outcome === 'failed' && result.text.length === 0 ? { directions: [], target } : null;
+    if (result.outcome === 'aborted') {
+      this.record({ type: 'error', turn, kind: 'stopped', message: 'Stopped by the researcher; what had arrived is kept.' });
+    } else if (result.outcome === 'failed' && result.error) {
+      this.record({ type: 'error', turn, kind: result.error.kind, message: result.error.message });
+      const action = result.error.kind === 'authentication' ? 'setApiKey' : result.text.length === 0 ? 'retry' : undefined;
+      this.emit({ kind: 'notice', level: 'error', message: result.error.message, ...(action ? { action } : {}) });
+    } else if (result.outcome === 'complete' && target === null) {
+      const silent = this.cast.members.filter((c) => !responders.has(c.id));
+      if (silent.length > 0 && this.cast.members.length > 0) {
+        this.record({ type: 'anomaly', turn, kind: 'missing-response', detail: `no <speak> or <pass> from ${silent.map((c) => c.id).join(', ')}` });
+      }
+    }
+  }
+
+  private recordCost(turn: number, result: CallResult): void {
+    if (!result.usage) return; // nothing was billed: the request never reached the model
+    const u = result.usage;
+    const price = priceUsage(this.opts.model, u, { ...(this.opts.prices ? { overrides: this.opts.prices } : {}), defaultTtl: this.opts.cacheTtl });
+    if (!price.known) this.record({ type: 'anomaly', turn, kind: 'unknown-price', detail: `no price is known for model "${this.opts.model}": tokens recorded, usd null` });
+    const split = u.cache_creation_5m !== undefined || u.cache_creation_1h !== undefined
+      ? { cache_creation: { ephemeral_5m_input_tokens: u.cache_creation_5m ?? 0, ephemeral_1h_input_tokens: u.cache_creation_1h ?? 0 } }
+      : {};
+    this.record({
+      type: 'cost',
+      turn,
+      model: this.opts.model,
+      input_tokens: u.input_tokens,
+      cache_creation_input_tokens: u.cache_creation_input_tokens,
+      cache_read_input_tokens: u.cache_read_input_tokens,
+      output_tokens: u.output_tokens,
+      ...split,
+      context_tokens: price.contextTokens,
+      usd: price.usd,
+    });
+  }
+
+  private noteCost(usd: number | null, contextTokens: number | undefined): void {
+    if (usd === null) this.unpricedCalls++;
+    else this.spentUsd += usd;
+    if (contextTokens !== undefined) this.lastContextTokens = contextTokens;
+  }
+
+  private checkBudgetAndWindow(): void {
+    const budget = this.opts.budgetUsd;
+    if (budget != null && this.spentUsd >= budget) {
+      this.emit({ kind: 'notice', level: 'error', message: `The session budget of $${budget.toFixed(2)} is spent ($${this.spentUsd.toFixed(4)}). Raise dialogue.budgetUsd to continue.`, action: 'raiseBudget' });
+      throw new EngineError('budget', `budget of $${budget} reached: the next call is refused`);
+    }
+    const window = this.meter().contextWindow;
+    if (window !== null && this.lastContextTokens >= window) {
+      throw new EngineError('context-full', `the context is full (${this.lastContextTokens} of ${window} tokens): carry the session over to a fresh one`);
+    }
+  }
+
+  private record(e: NewEvent): SessionEvent {
+    const event = this.journal.append(e);
+    if (event.type === 'cost') this.afterCost(event.usd, event.context_tokens, event.turn);
+    this.emit({ kind: 'event', event });
+    return event;
+  }
+
+  private afterCost(usd: number | null, contextTokens: number | undefined, turn: number): void {
+    this.noteCost(usd, contextTokens);
+    const budget = this.opts.budgetUsd;
+    if (budget != null && usd !== null && this.spentUsd >= budget * 0.8) {
+      this.emit({ kind: 'notice', level: 'warning', message: `Budget: $${this.spentUsd.toFixed(4)} of $${budget.toFixed(2)} spent.${this.spentUsd >= budget ? ' The next call will be refused.' : ''}`, action: 'raiseBudget' });
+    }
+    const window = this.meter().contextWindow;
+    if (window !== null && !this.warnedContext && this.lastContextTokens >= window * CONTEXT_WARN_SHARE) {
+      this.warnedContext = true;
+      queueMicrotask(() => {
+        this.record({ type: 'anomaly', turn, kind: 'context-warning', detail: `context at ${Math.round((100 * this.lastContextTokens) / window)}% of the ${window}-token window` });
+      });
+      this.emit({ kind: 'notice', level: 'warning', message: `The context is at ${Math.round((100 * this.lastContextTokens) / window)}% of the model's window. Consider carrying the session over to a fresh one.` });
+    }
+  }
+
+  private async saveContext(): Promise<void> {
+    await writeFileAtomic(path.join(this.journal.dir, SESSION_FILES.context), JSON.stringify({ ...this.context, cache_ttl: this.opts.cacheTtl }));
+  }
+
+  private ensureOpen(): void {
+    if (this.journal.closed) throw new EngineError('closed', 'this session is closed');
+  }
+
+  private emit(u: SessionUpdate): void {
+    for (const l of this.listeners) l(u);
+  }
+}
+
+function endReason(r: CallResult): EndReason {
+  if (r.outcome === 'aborted') return 'aborted';
+  if (r.outcome === 'failed') return r.error?.kind === 'connection' ? 'dropped' : 'error';
+  return r.stopReason === 'max_tokens' ? 'max_tokens' : 'stop';
+}
+
+function minDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
+}
+
+/** Exposed for the CLI's `--resume`: the context file must exist for a byte-for-byte continuation. */
+export async function hasContext(sessionDir: string): Promise<boolean> {
+  try {
+    await fs.access(path.join(sessionDir, SESSION_FILES.context));
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,65 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { CastState, EngineError } from './castState';
+import { colorFromId, type Character, type Library } from './characters';
+import type { PromptContext } from './promptLayout';
+import { parseEventLog } from './store/eventLogSchema';
+import { SESSION_FILES } from './store/sessionFiles';
+
+const contextFileSchema = z.object({
+  system: z.array(z.string()).min(1),
+  messages: z.array(z.object({ role: z.enum(['user', 'assistant']), content: z.array(z.string()).min(1) })),
+});
+
+/** What a closed session needs to go on: its exact context, its cast as it stood, and its last turn number. */
+export interface RestoredSession {
+  context: PromptContext;
+  cast: CastState;
+  turn: number;
+}
+
+/**
+ * Rebuild a closed session from its folder. The context comes from `context.json` verbatim (so the cached
+ * prefix still matches); the cast is replayed from the log's intro/join/leave/revise events.
+ */
+export async function restoreSession(sessionDir: string, library: Library): Promise<RestoredSession> {
+  const logText = await readOrExplain(path.join(sessionDir, SESSION_FILES.log), 'is this a closed session folder? (run `recover` first if it was interrupted)');
+  const parsed = parseEventLog(JSON.parse(logText) as unknown);
+  if (!parsed.success) throw new EngineError('bad-input', `${sessionDir}: event-log.json does not validate: ${parsed.error}`);
+  const log = parsed.data;
+  if (!('mode' in log) || log.mode !== 'interactive') throw new EngineError('bad-input', `${sessionDir}: only interactive sessions can be continued`);
+  const ctxText = await readOrExplain(path.join(sessionDir, SESSION_FILES.context), 'the context file is needed to continue byte-for-byte');
+  const ctx = contextFileSchema.safeParse(JSON.parse(ctxText) as unknown);
+  if (!ctx.success) throw new EngineError('bad-input', `${sessionDir}: context.json is not valid: ${z.prettifyError(ctx.error)}`);
+
+  const known = new Map(log.participants.map((p) => [p.id, p]));
+  const asCharacter = (id: string): Character => {
+    const fromLibrary = library.characters.get(id);
+    if (fromLibrary) return fromLibrary;
+    const p = known.get(id);
+    const name = p?.name ?? id;
+    return { id, name, glyph: p?.glyph ?? Array.from(name)[0]!.toUpperCase(), color: p?.color ?? colorFromId(id), profile: '', sha256: '', file: '' };
+  };
+  const intro = log.events.find((e) => e.type === 'intro');
+  if (!intro || intro.type !== 'intro') throw new EngineError('bad-input', `${sessionDir}: the log has no intro event`);
+  const cast = new CastState(intro.cast.map(asCharacter));
+  let turn = 0;
+  for (const e of log.events) {
+    turn = Math.max(turn, e.turn);
+    if (e.type === 'join') cast.queueJoin(asCharacter(e.speaker));
+    else if (e.type === 'leave') cast.queueRetire(e.speaker);
+    else continue;
+    cast.land();
+  }
+  return { context: { system: ctx.data.system, messages: ctx.data.messages }, cast, turn };
+}
+
+async function readOrExplain(file: string, hint: string): Promise<string> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new EngineError('bad-input', `${file} is missing: ${hint}`);
+    throw err;
+  }
+}

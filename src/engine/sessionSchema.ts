@@ -1,0 +1,242 @@
+import { z } from 'zod';
+
+/**
+ * The session log format: the one source for validation, TypeScript types and the published JSON Schema
+ * (`schemas/event-log.schema.json` is generated from this file by `scripts/genSchema.ts`; a test keeps the two
+ * in step). `docs/session-format.md` documents every field.
+ *
+ * Compatibility rules: readers must ignore fields they do not know (objects here are not strict), and a
+ * log without `mode` (or `mode: "batch"`) is the older two-actor batch log.
+ */
+
+export const SCHEMA_VERSION = 1;
+
+/** Character ids: the file name of `characters/<id>.md`, valid on every OS. */
+export const characterIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'ids are lowercase letters, digits and "-", starting with a letter or digit');
+
+/** The human's participant id. No character may use it. */
+export const HUMAN_ID = 'human';
+
+const isoTime = z.string().min(1).describe('ISO 8601 time');
+
+const eventBase = {
+  seq: z.number().int().positive().describe('1-based, strictly increasing across the whole log'),
+  at: isoTime,
+  turn: z.number().int().nonnegative().describe('the human turn this event belongs to; 0 = before the first turn'),
+};
+
+const usageFields = {
+  input_tokens: z.number().int().nonnegative(),
+  cache_creation_input_tokens: z.number().int().nonnegative(),
+  cache_read_input_tokens: z.number().int().nonnegative(),
+  output_tokens: z.number().int().nonnegative(),
+};
+
+export const cacheCreationSplitSchema = z.object({
+  ephemeral_5m_input_tokens: z.number().int().nonnegative(),
+  ephemeral_1h_input_tokens: z.number().int().nonnegative(),
+});
+
+export const briefRefSchema = z.object({ id: z.string(), title: z.string() });
+
+export const introEventSchema = z.object({
+  ...eventBase,
+  type: z.literal('intro'),
+  brief: briefRefSchema.nullable(),
+  cast: z.array(characterIdSchema).min(1),
+});
+export const humanSpeakEventSchema = z.object({
+  ...eventBase,
+  type: z.literal('human-speak'),
+  text: z.string(),
+  target: characterIdSchema.nullable(),
+});
+export const deliberationEventSchema = z.object({
+  ...eventBase,
+  type: z.literal('deliberation'),
+  speaker: characterIdSchema,
+  text: z.string(),
+});
+export const speakEventSchema = z.object({
+  ...eventBase,
+  type: z.literal('speak'),
+  speaker: characterIdSchema,
+  text: z.string(),
+  order: z.number().int().positive().describe('1-based delivery order within the turn (passes count)'),
+  truncated: z.boolean().describe('true when the response was cut (stopped, dropped, max_tokens)'),
+});
+export const passEventSchema = z.object({
+  ...eventBase,
+  type: z.literal('pass'),
+  speaker: characterIdSchema,
+  order: z.number().int().positive().optional(),
+});
+export const joinEventSchema = z.object({
+  ...eventBase,
+  type: z.literal('join'),
+  speaker: characterIdSchema,
+  profile_sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export const leaveEventSchema = z.object({
+  ...eventBase,
+  type: z.literal('leave'),
+  speaker: characterIdSchema,
+});
+/** A present member's profile was re-read from its edited file (lands at a turn boundary like a join). */
+export const reviseEventSchema = z.object({
+  ...eventBase,
+  type: z.literal('revise'),
+  speaker: characterIdSchema,
+  profile_sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export const costEventSchema = z.object({
+  ...eventBase,
+  type: z.literal('cost'),
+  model: z.string(),
+  ...usageFields,
+  cache_creation: cacheCreationSplitSchema.optional(),
+  context_tokens: z.number().int().nonnegative().optional().describe('input + cache writes + cache reads of this call'),
+  usd: z.number().nonnegative().nullable().describe('null when the model has no known price'),
+});
+export const floorEventSchema = z.object({ ...eventBase, type: z.literal('floor') });
+export const anomalyEventSchema = z.object({
+  ...eventBase,
+  type: z.literal('anomaly'),
+  kind: z.string(),
+  detail: z.string(),
+});
+export const errorEventSchema = z.object({
+  ...eventBase,
+  type: z.literal('error'),
+  kind: z.string().describe('e.g. stopped, authentication, rate_limit, overloaded, connection, interrupted, budget'),
+  message: z.string(),
+});
+/** A retryable API error (429/529/5xx) that the engine is waiting out before trying again. */
+export const retryEventSchema = z.object({
+  ...eventBase,
+  type: z.literal('retry'),
+  status: z.number().int(),
+  attempt: z.number().int().positive(),
+  wait_ms: z.number().int().nonnegative(),
+});
+/** A closed session was continued in the same folder. */
+export const resumeEventSchema = z.object({ ...eventBase, type: z.literal('resume') });
+
+export const interactiveEventSchema = z.discriminatedUnion('type', [
+  introEventSchema,
+  humanSpeakEventSchema,
+  deliberationEventSchema,
+  speakEventSchema,
+  passEventSchema,
+  joinEventSchema,
+  leaveEventSchema,
+  reviseEventSchema,
+  costEventSchema,
+  floorEventSchema,
+  anomalyEventSchema,
+  errorEventSchema,
+  retryEventSchema,
+  resumeEventSchema,
+]);
+
+export type SessionEvent = z.infer<typeof interactiveEventSchema>;
+export type SessionEventType = SessionEvent['type'];
+export type CostEvent = z.infer<typeof costEventSchema>;
+/** An event before the store stamps it: seq and at are assigned on append. */
+export type NewEvent = SessionEvent extends infer E ? (E extends SessionEvent ? Omit<E, 'seq' | 'at'> : never) : never;
+
+export const participantSchema = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  kind: z.enum(['human', 'character']).optional(),
+  glyph: z.string().optional(),
+  color: z.string().optional(),
+  joined_turn: z.number().int().nonnegative().optional(),
+  left_turn: z.number().int().nonnegative().nullable().optional(),
+});
+export type Participant = z.infer<typeof participantSchema>;
+
+export const totalsSchema = z.object({
+  ...usageFields,
+  usd: z.number().nonnegative().nullable(),
+});
+export type Totals = z.infer<typeof totalsSchema>;
+
+export const interactiveLogSchema = z.object({
+  schema_version: z.number().int().positive(),
+  mode: z.literal('interactive'),
+  session_id: z.string().min(1),
+  title: z.string().optional(),
+  started_at: isoTime,
+  ended_at: isoTime.nullable(),
+  model: z.string(),
+  brief: briefRefSchema.nullable(),
+  participants: z.array(participantSchema).min(2),
+  events: z.array(interactiveEventSchema),
+  totals: totalsSchema,
+  recovered_at: isoTime.optional().describe('set when the log was finalised from the journal after a crash, not by a normal close'),
+});
+export type InteractiveLog = z.infer<typeof interactiveLogSchema>;
+
+/** Batch logs: a private thought of one of the two actors (never shown to the other). */
+export const thinkEventSchema = z.object({
+  ...eventBase,
+  type: z.literal('think'),
+  speaker: z.string().min(1),
+  text: z.string(),
+});
+/** Batch logs: what one actor said; `order` and `truncated` belong to interactive logs and are optional here. */
+export const batchSpeakEventSchema = z.object({
+  ...eventBase,
+  type: z.literal('speak'),
+  speaker: z.string().min(1),
+  text: z.string(),
+  order: z.number().int().positive().optional(),
+  truncated: z.boolean().optional(),
+});
+export const batchEventSchema = z.discriminatedUnion('type', [thinkEventSchema, batchSpeakEventSchema]);
+export type BatchEvent = z.infer<typeof batchEventSchema>;
+
+/** The older two-actor log written by the batch schemes: no `mode` (or `"batch"`), no totals. */
+export const batchLogSchema = z.object({
+  schema_version: z.number().int().positive().optional(),
+  mode: z.literal('batch').optional(),
+  session_id: z.string().min(1),
+  title: z.string().optional(),
+  started_at: isoTime,
+  ended_at: isoTime.nullable(),
+  model: z.string(),
+  participants: z.array(participantSchema).length(2),
+  events: z.array(batchEventSchema),
+});
+export type BatchLog = z.infer<typeof batchLogSchema>;
+
+/** Every log a session folder may hold; `mode` tells the two forms apart. */
+export const eventLogSchema = z.discriminatedUnion('mode', [interactiveLogSchema, batchLogSchema]);
+export type EventLog = z.infer<typeof eventLogSchema>;
+
+/** One schema violation: `path` is a JSON path into the log (`events[3].speaker`), `$` for the root. */
+export interface LogIssue {
+  path: string;
+  message: string;
+}
+
+/** Validates a parsed JSON value as either log form; never throws. */
+export function parseEventLog(json: unknown): { ok: true; log: EventLog } | { ok: false; issues: LogIssue[] } {
+  const r = eventLogSchema.safeParse(json);
+  if (r.success) return { ok: true, log: r.data };
+  return { ok: false, issues: r.error.issues.map((i) => ({ path: formatJsonPath(i.path), message: i.message })) };
+}
+
+/** `['events', 3, 'speaker']` -> `events[3].speaker`; keys that are not identifiers are quoted. */
+export function formatJsonPath(segments: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const s of segments) {
+    if (typeof s === 'number') out += `[${s}]`;
+    else if (typeof s === 'string' && /^[A-Za-z_$][\w$]*$/.test(s)) out += out ? `.${s}` : s;
+    else out += `[${JSON.stringify(String(s))}]`;
+  }
+  return out || '$';
+}

@@ -1,0 +1,113 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { parsePriceOverrides, type PriceOverrides } from '../engine/modelTable';
+import { themeSchema, type Theme } from '../protocol';
+
+/**
+ * Typed, validated reading of the `dialogue.*` settings. A bad value never reaches the engine: it is
+ * replaced by the default and reported, so one typo in settings.json cannot stop a panel from opening.
+ */
+
+/** `vscode.WorkspaceConfiguration` (for section `dialogue`) satisfies this. */
+export interface ConfigReader {
+  get<T>(key: string): T | undefined;
+}
+
+/** Every setting after validation; each field holds a usable value (a default when the user's was bad). */
+export interface DialogueSettings {
+  model: string;
+  maxTokens: number;
+  cacheTtl: '5m' | '1h';
+  /** undefined = the SDK default endpoint. */
+  baseUrl: string | undefined;
+  /** as written in the setting; resolve against the workspace with `resolveWorkspacePath`. */
+  charactersFolder: string;
+  sessionsFolder: string;
+  deliberationDepth: 'off' | 'brief' | 'full';
+  theme: Theme;
+  prices: PriceOverrides;
+  budgetUsd: number | null;
+  contextWindow: number | null;
+}
+
+export const DEFAULT_MODEL = 'claude-sonnet-5-5';
+
+export const DEFAULT_SETTINGS: Readonly<DialogueSettings> = Object.freeze({
+  model: DEFAULT_MODEL,
+  maxTokens: 4096,
+  cacheTtl: '5m',
+  baseUrl: undefined,
+  charactersFolder: 'characters',
+  sessionsFolder: 'sessions',
+  deliberationDepth: 'full',
+  theme: 'cream',
+  prices: {},
+  budgetUsd: null,
+  contextWindow: null,
+});
+
+const httpUrl = z.url({ protocol: /^https?$/ });
+const folderName = z.string().trim().min(1);
+
+const validators = {
+  model: z.string().trim().min(1),
+  maxTokens: z.number().int().min(1).max(1_000_000),
+  cacheTtl: z.enum(['5m', '1h']),
+  charactersFolder: folderName,
+  sessionsFolder: folderName,
+  deliberationDepth: z.enum(['off', 'brief', 'full']),
+  theme: themeSchema,
+  budgetUsd: z.number().positive().nullable(),
+  contextWindow: z.number().int().min(1000).nullable(),
+} as const;
+
+type Validated = keyof typeof validators;
+
+/** Reads and validates all settings; `problems` holds one readable line per rejected value. */
+export function readSettings(
+  config: ConfigReader,
+  env: Record<string, string | undefined> = process.env,
+): { settings: DialogueSettings; problems: string[] } {
+  const problems: string[] = [];
+  const settings: DialogueSettings = { ...DEFAULT_SETTINGS };
+  const mutable = settings as unknown as Record<Validated, unknown>;
+
+  for (const key of Object.keys(validators) as Validated[]) {
+    const raw = config.get<unknown>(key);
+    if (raw === undefined) continue;
+    const parsed = validators[key].safeParse(raw);
+    if (parsed.success) {
+      mutable[key] = typeof parsed.data === 'string' ? parsed.data.trim() : parsed.data;
+    } else {
+      problems.push(`dialogue.${key}: ${JSON.stringify(raw)} is not valid (${parsed.error.issues[0]?.message}); using ${JSON.stringify(DEFAULT_SETTINGS[key])}`);
+    }
+  }
+
+  const configured = config.get<unknown>('baseUrl');
+  const fromSetting = typeof configured === 'string' ? configured.trim() : '';
+  const candidate = fromSetting || env.ANTHROPIC_BASE_URL?.trim() || '';
+  if (candidate) {
+    if (httpUrl.safeParse(candidate).success) settings.baseUrl = candidate;
+    else problems.push(`${fromSetting ? 'dialogue.baseUrl' : 'ANTHROPIC_BASE_URL'}: ${JSON.stringify(candidate)} is not an http(s) URL; using the default endpoint`);
+  }
+
+  const prices = config.get<unknown>('prices');
+  if (prices !== undefined && prices !== null) {
+    const parsed = parsePriceOverrides(prices);
+    if (parsed.ok) settings.prices = parsed.value;
+    else problems.push(`dialogue.prices: ${parsed.message}; using the built-in price table`);
+  }
+  return { settings, problems };
+}
+
+/** A folder setting made absolute: absolute paths (and `~/...`) are kept, relative ones hang off `root`. */
+export function resolveWorkspacePath(root: string, value: string): string {
+  if (value === '~' || value.startsWith('~/') || value.startsWith('~\\')) {
+    return path.join(os.homedir(), value.slice(1));
+  }
+  return path.isAbsolute(value) ? path.normalize(value) : path.resolve(root, value);
+}
+
+/** Settings whose change must reach panels that are already open (the rest apply to the next session). */
+export const LIVE_SETTINGS = ['theme', 'model', 'cacheTtl', 'budgetUsd'] as const;

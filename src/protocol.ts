@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { interactiveEventSchema, characterIdSchema } from './engine/sessionSchema';
+
+/**
+ * Host ⇄ webview messages: the one file both sides share. Every inbound message is `safeParse`d on
+ * arrival; a message that fails is logged and dropped, never acted on.
+ *
+ * Order of play: the webview posts `ready` once its listeners exist; the host queues everything until then,
+ * then sends `init` (the whole state), then live messages.
+ */
+
+/** A character as the UI shows it (roster chip, library picker, message header). */
+export const memberViewSchema = z.object({
+  id: characterIdSchema,
+  name: z.string(),
+  glyph: z.string().min(1).max(2),
+  color: z.string(),
+  tagline: z.string().optional(),
+  /** true when the file changed since this member joined (only for present members). */
+  edited: z.boolean().optional(),
+  /** a cast change queued for the next turn boundary. */
+  pending: z.enum(['join', 'retire', 'revise']).optional(),
+});
+export type MemberView = z.infer<typeof memberViewSchema>;
+
+export const themeSchema = z.enum(['cream', 'light', 'dark', 'eink', 'vscode']);
+export type Theme = z.infer<typeof themeSchema>;
+
+export const bannerActionSchema = z.enum(['setApiKey', 'retry', 'openSettings', 'continueSession', 'raiseBudget']);
+export type BannerAction = z.infer<typeof bannerActionSchema>;
+
+/** Live context/cache figures for the sub-strip (recomputed by the host after each call and on a timer). */
+export const meterSchema = z.object({
+  contextTokens: z.number().int().nonnegative(),
+  contextWindow: z.number().int().positive().nullable(),
+  /** epoch ms when the cached prefix goes cold; null before the first call. */
+  cacheWarmUntil: z.number().nullable(),
+  ttl: z.enum(['5m', '1h']),
+  /** estimated USD of the next turn's cache write if the cache has gone cold; null when unknown. */
+  coldWriteUsd: z.number().nullable(),
+  budgetUsd: z.number().nullable(),
+});
+export type Meter = z.infer<typeof meterSchema>;
+
+/** A fragment of the reply being streamed; stale ones (older `turn`) are dropped by the webview. */
+export const streamPartSchema = z.object({
+  type: z.literal('stream'),
+  turn: z.number().int().nonnegative(),
+  item: z.enum(['line', 'speak']),
+  phase: z.enum(['start', 'delta', 'end']),
+  speaker: characterIdSchema,
+  /** speak: 1-based delivery order; line: 1-based index within the turn's confer. */
+  order: z.number().int().positive(),
+  text: z.string(),
+  truncated: z.boolean().optional(),
+});
+export type StreamPart = z.infer<typeof streamPartSchema>;
+
+export const hostMessageSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('init'),
+    title: z.string(),
+    brief: z.object({ id: z.string(), title: z.string() }).nullable(),
+    cast: z.array(memberViewSchema),
+    library: z.array(memberViewSchema),
+    theme: themeSchema,
+    /** a replayed closed session: no input, no roster changes. */
+    readOnly: z.boolean(),
+    canContinue: z.boolean(),
+    events: z.array(interactiveEventSchema),
+    answering: z.boolean(),
+    meter: meterSchema.nullable(),
+  }),
+  z.object({ type: z.literal('event'), event: interactiveEventSchema }),
+  streamPartSchema,
+  z.object({ type: z.literal('cast'), cast: z.array(memberViewSchema), library: z.array(memberViewSchema) }),
+  z.object({ type: z.literal('answering'), answering: z.boolean() }),
+  z.object({
+    type: z.literal('banner'),
+    level: z.enum(['error', 'warning', 'info']),
+    message: z.string(),
+    actions: z.array(bannerActionSchema),
+  }),
+  z.object({ type: z.literal('clearBanner') }),
+  z.object({ type: z.literal('theme'), theme: themeSchema }),
+  z.object({ type: z.literal('meter'), meter: meterSchema }),
+  z.object({ type: z.literal('readOnly'), readOnly: z.boolean(), canContinue: z.boolean() }),
+]);
+export type HostMessage = z.infer<typeof hostMessageSchema>;
+
+export const webviewMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('say'), text: z.string().min(1).max(100_000), target: characterIdSchema.nullable() }),
+  z.object({ type: z.literal('stop') }),
+  z.object({ type: z.literal('add'), id: characterIdSchema }),
+  z.object({ type: z.literal('retire'), id: characterIdSchema }),
+  /** re-read an edited member's file at the next boundary. */
+  z.object({ type: z.literal('applyEdit'), id: characterIdSchema }),
+  z.object({ type: z.literal('action'), action: bannerActionSchema }),
+  z.object({ type: z.literal('setTtl'), ttl: z.enum(['5m', '1h']) }),
+  z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string().max(10_000) }),
+]);
+export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
+
+/** Parse an inbound message; `undefined` means drop it (the caller logs `error`). */
+export function parseHostMessage(data: unknown): { ok: true; msg: HostMessage } | { ok: false; error: string } {
+  const r = hostMessageSchema.safeParse(data);
+  return r.success ? { ok: true, msg: r.data } : { ok: false, error: z.prettifyError(r.error) };
+}
+export function parseWebviewMessage(data: unknown): { ok: true; msg: WebviewMessage } | { ok: false; error: string } {
+  const r = webviewMessageSchema.safeParse(data);
+  return r.success ? { ok: true, msg: r.data } : { ok: false, error: z.prettifyError(r.error) };
+}

@@ -1,0 +1,121 @@
+import type { StreamPart } from '../protocol';
+import type { SessionEvent } from './sessionEvent';
+import { el } from './elements';
+import { paintMember, type MemberDirectory } from './members';
+import { StreamedText } from './streamedText';
+
+interface ConferLine {
+  speaker: string;
+  order: number;
+  body: StreamedText;
+  confirmed: boolean;
+}
+
+interface TurnSection {
+  list: HTMLElement;
+  lines: ConferLine[];
+}
+
+/**
+ * The deliberation drawer: the confer of each turn, one section per turn, filling live. It slides in from
+ * the right over (or, on wide panels, beside) the chat; while it is closed, new confer activity lights a
+ * dot on its toggle.
+ */
+export class DeliberationDrawer {
+  readonly toggle = el('button', {
+    class: 'drawer-toggle', type: 'button', 'aria-label': 'Deliberation', 'aria-expanded': 'false',
+    'aria-controls': 'deliberation-drawer', title: 'Deliberation: the panel conferring',
+  }, el('span', { class: 'drawer-toggle-icon', 'aria-hidden': 'true' }, '⇤'), el('span', { class: 'drawer-toggle-label', 'aria-hidden': 'true' }, 'Deliberation'), el('span', { class: 'unseen-dot', 'aria-hidden': 'true' }));
+  readonly element = el('aside', { class: 'drawer', id: 'deliberation-drawer', 'aria-label': 'Deliberation drawer' });
+  private readonly body = el('div', { class: 'drawer-body' });
+  private readonly empty = el('p', { class: 'drawer-empty' }, 'When the panel confers before answering, their back-and-forth appears here.');
+  private readonly sections = new Map<number, TurnSection>();
+  private isOpen = false;
+
+  constructor(
+    private readonly members: MemberDirectory,
+    private readonly onOpenChange: (open: boolean) => void,
+  ) {
+    const close = el('button', { class: 'drawer-close', type: 'button', 'aria-label': 'Close drawer', title: 'Close' }, '✕');
+    close.addEventListener('click', () => { this.setOpen(false); this.toggle.focus(); });
+    this.toggle.addEventListener('click', () => this.setOpen(!this.isOpen));
+    this.element.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && this.isOpen) {
+        e.stopPropagation();
+        this.setOpen(false);
+        this.toggle.focus();
+      }
+    });
+    this.element.append(el('div', { class: 'drawer-head' }, el('h2', {}, 'Deliberation'), close), this.body);
+    this.body.append(this.empty);
+  }
+
+  get open(): boolean {
+    return this.isOpen;
+  }
+
+  setOpen(open: boolean): void {
+    this.isOpen = open;
+    this.element.classList.toggle('open', open);
+    this.toggle.setAttribute('aria-expanded', String(open));
+    if (open) this.toggle.classList.remove('unseen');
+    this.onOpenChange(open);
+  }
+
+  reset(): void {
+    this.sections.clear();
+    this.body.replaceChildren(this.empty);
+    this.toggle.classList.remove('unseen');
+  }
+
+  addEvent(ev: Extract<SessionEvent, { type: 'deliberation' }>, live: boolean): void {
+    const section = this.section(ev.turn);
+    const line = section.lines.find((l) => !l.confirmed && l.speaker === ev.speaker)
+      ?? this.newLine(section, ev.speaker, section.lines.length + 1);
+    line.confirmed = true;
+    if (!line.body.finished || line.body.text !== ev.text) line.body.finish(ev.text);
+    if (live) this.noteActivity();
+  }
+
+  /** A live fragment of a confer line (the caller has already dropped stale turns). */
+  addStreamPart(part: StreamPart): void {
+    const section = this.section(part.turn);
+    let line = section.lines.find((l) => l.order === part.order && l.speaker === part.speaker);
+    if (line?.confirmed) return;
+    line ??= this.newLine(section, part.speaker, part.order);
+    if (part.phase === 'end') line.body.finish(part.text || line.body.text);
+    else line.body.append(part.text);
+    this.noteActivity();
+  }
+
+  private noteActivity(): void {
+    if (!this.isOpen) this.toggle.classList.add('unseen');
+  }
+
+  private section(turn: number): TurnSection {
+    let s = this.sections.get(turn);
+    if (s) return s;
+    this.empty.remove();
+    const list = el('div', { class: 'confer-lines' });
+    // Newest turn on top: the live confer is what the reader opens the drawer for.
+    const node = el('section', { class: 'confer-turn', 'data-turn': turn }, el('h3', {}, `Turn ${turn}`), list);
+    const later = [...this.sections.entries()].filter(([t]) => t > turn).sort((a, b) => a[0] - b[0])[0];
+    const anchor = later ? later[1].list.parentElement : null;
+    if (anchor) anchor.after(node);
+    else this.body.prepend(node);
+    s = { list, lines: [] };
+    this.sections.set(turn, s);
+    return s;
+  }
+
+  private newLine(section: TurnSection, speaker: string, order: number): ConferLine {
+    const m = this.members.get(speaker);
+    const body = new StreamedText('confer-text');
+    const row = el('div', { class: 'confer-line', 'data-speaker': speaker },
+      el('span', { class: 'confer-name' }, `${this.members.shortName(speaker)}:`), body.element);
+    paintMember(row, m);
+    section.lines.push({ speaker, order, body, confirmed: false });
+    section.list.append(row);
+    return section.lines[section.lines.length - 1]!;
+  }
+}

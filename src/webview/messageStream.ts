@@ -1,0 +1,236 @@
+import type { StreamPart } from '../protocol';
+import type { SessionEvent } from './sessionEvent';
+import type { Announcer } from './announcer';
+import { el, formatTokens, formatUsd } from './elements';
+import { glyphAvatar, paintMember, type MemberDirectory } from './members';
+import { StreamedText } from './streamedText';
+
+type CostEvent = Extract<SessionEvent, { type: 'cost' }>;
+
+interface Spoken {
+  body: StreamedText;
+  main: HTMLElement;
+  confirmed: boolean;
+  announced: boolean;
+}
+
+interface TurnCost {
+  usd: number;
+  unknown: boolean;
+  input: number;
+  cacheWrite: number;
+  cacheRead: number;
+  output: number;
+}
+
+const PINNED_SLACK_PX = 48;
+
+/**
+ * The main chat: floor lines, one message per character, passes, cast changes, per-turn cost beside the
+ * floor-returns marker. It only ever appends (or edits the one message being streamed); nothing already
+ * on screen is re-rendered.
+ */
+export class MessageStream {
+  /** The scroll container. */
+  readonly element = el('section', { class: 'stream', 'aria-label': 'Conversation', tabindex: '0' });
+  private readonly list = el('div', { class: 'stream-list' });
+  private readonly spoken = new Map<string, Spoken>();
+  private readonly costs = new Map<number, TurnCost>();
+  private readonly floorMarkers = new Map<number, HTMLElement>();
+  private pinned = true;
+  private scrollQueued = false;
+
+  constructor(
+    private readonly members: MemberDirectory,
+    private readonly announcer: Announcer,
+  ) {
+    this.element.append(this.list);
+    // Reading layout here is fine: it happens on the user's scroll, never per delta.
+    this.element.addEventListener('scroll', () => {
+      const s = this.element;
+      this.pinned = s.scrollHeight - s.scrollTop - s.clientHeight < PINNED_SLACK_PX;
+    }, { passive: true });
+  }
+
+  reset(): void {
+    this.list.replaceChildren();
+    this.spoken.clear();
+    this.costs.clear();
+    this.floorMarkers.clear();
+    this.pinned = true;
+  }
+
+  /** `live` is false while replaying history: nothing is announced then. */
+  addEvent(ev: SessionEvent, live: boolean): void {
+    switch (ev.type) {
+      case 'intro': {
+        const names = ev.cast.map((id) => this.members.name(id));
+        const brief = ev.brief ? ` · ${ev.brief.title}` : '';
+        this.note(`The panel opens: ${listNames(names)}${brief}`, 'intro');
+        break;
+      }
+      case 'human-speak':
+        this.floorLine(ev.text, ev.target, ev.turn);
+        break;
+      case 'speak':
+        this.speak(ev, live);
+        break;
+      case 'pass': {
+        const m = this.members.get(ev.speaker);
+        const row = el('div', { class: 'pass' }, glyphAvatar(m, 'small'), `${this.members.shortName(ev.speaker)} passes`);
+        this.append(row);
+        break;
+      }
+      case 'join':
+        this.note(`${this.members.name(ev.speaker)} joins the panel`, 'cast-change');
+        break;
+      case 'leave':
+        this.note(`${this.members.name(ev.speaker)} leaves the panel`, 'cast-change');
+        break;
+      case 'revise':
+        this.note(`${this.members.name(ev.speaker)}'s profile was updated`, 'cast-change');
+        break;
+      case 'resume':
+        this.note('Session continued', 'intro');
+        break;
+      case 'cost':
+        this.addCost(ev);
+        break;
+      case 'floor':
+        this.floorReturns(ev.turn);
+        break;
+      case 'anomaly': {
+        const box = el('details', { class: 'anomaly' },
+          el('summary', {}, `Off-format reply (${ev.kind})`),
+          el('div', { class: 'anomaly-detail' }, ev.detail));
+        this.append(box);
+        break;
+      }
+      case 'error':
+        this.append(el('div', { class: `error-line kind-${ev.kind === 'stopped' ? 'stopped' : 'failed'}`, role: 'note' },
+          ev.kind === 'stopped' ? 'Stopped — the panel was cut off' : `Error (${ev.kind}): ${ev.message}`));
+        break;
+      case 'deliberation':
+      case 'retry':
+        break; // the drawer and the notice line own these
+    }
+  }
+
+  /** A live fragment of a response. The caller has already dropped stale turns. */
+  addStreamPart(part: StreamPart): void {
+    const key = `${part.turn}:${part.order}:${part.speaker}`;
+    let entry = this.spoken.get(key);
+    if (entry?.confirmed) return;
+    if (!entry) entry = this.newMessage(key, part.speaker, part.turn, part.order);
+    if (part.phase === 'end') {
+      // Parser contract: an end's text is the whole trimmed text (deltas concatenated); empty means "as streamed".
+      entry.body.finish(part.text || entry.body.text);
+      if (part.truncated) this.markCut(entry);
+      this.announceOnce(entry, part.speaker);
+    } else {
+      entry.body.append(part.text);
+    }
+    this.scrollSoon();
+  }
+
+  private speak(ev: Extract<SessionEvent, { type: 'speak' }>, live: boolean): void {
+    const key = `${ev.turn}:${ev.order}:${ev.speaker}`;
+    const entry = this.spoken.get(key) ?? this.newMessage(key, ev.speaker, ev.turn, ev.order);
+    entry.confirmed = true;
+    if (!entry.body.finished || entry.body.text !== ev.text) entry.body.finish(ev.text);
+    if (ev.truncated) this.markCut(entry);
+    if (live) this.announceOnce(entry, ev.speaker);
+    else entry.announced = true;
+    this.scrollSoon();
+  }
+
+  private newMessage(key: string, speaker: string, turn: number, order: number): Spoken {
+    const m = this.members.get(speaker);
+    const body = new StreamedText('msg-text');
+    const name = el('div', { class: 'msg-name' }, m.name);
+    const main = el('div', { class: 'msg-main' }, name, body.element);
+    const article = el('article', { class: 'msg', 'data-turn': turn, 'data-order': order, 'data-speaker': speaker },
+      glyphAvatar(m), main);
+    paintMember(article, m);
+    this.append(article);
+    const entry: Spoken = { body, main, confirmed: false, announced: false };
+    this.spoken.set(key, entry);
+    return entry;
+  }
+
+  private markCut(entry: Spoken): void {
+    if (entry.main.querySelector('.msg-cut')) return;
+    entry.main.append(el('div', { class: 'msg-cut' }, '— cut off'));
+  }
+
+  private announceOnce(entry: Spoken, speaker: string): void {
+    if (entry.announced) return;
+    entry.announced = true;
+    this.announcer.response(this.members.name(speaker), entry.body.text);
+  }
+
+  private floorLine(text: string, target: string | null, turn: number): void {
+    const line = el('div', { class: 'floor-line', 'data-turn': turn },
+      el('span', { class: 'floor-who' }, 'You'));
+    if (target) {
+      const chip = el('span', { class: 'floor-target' }, `@${this.members.shortName(target)}`);
+      paintMember(chip, this.members.get(target));
+      line.append(chip);
+    }
+    line.append(el('span', { class: 'floor-text' }, text));
+    this.append(line);
+  }
+
+  private addCost(ev: CostEvent): void {
+    const c = this.costs.get(ev.turn) ?? { usd: 0, unknown: false, input: 0, cacheWrite: 0, cacheRead: 0, output: 0 };
+    if (ev.usd === null) c.unknown = true;
+    else c.usd += ev.usd;
+    c.input += ev.input_tokens;
+    c.cacheWrite += ev.cache_creation_input_tokens;
+    c.cacheRead += ev.cache_read_input_tokens;
+    c.output += ev.output_tokens;
+    this.costs.set(ev.turn, c);
+    const marker = this.floorMarkers.get(ev.turn);
+    if (marker) this.fillCost(marker, c);
+  }
+
+  private floorReturns(turn: number): void {
+    const cost = el('span', { class: 'turn-cost' });
+    const marker = el('div', { class: 'floor-return', 'data-turn': turn },
+      cost, el('span', { class: 'floor-rule', 'aria-hidden': 'true' }), el('span', { class: 'floor-mark' }, 'floor returns'));
+    this.floorMarkers.set(turn, cost);
+    const c = this.costs.get(turn);
+    if (c) this.fillCost(cost, c);
+    this.append(marker);
+  }
+
+  private fillCost(node: HTMLElement, c: TurnCost): void {
+    node.textContent = c.unknown && c.usd === 0 ? '—' : `${formatUsd(c.usd)}${c.unknown ? '+' : ''}`;
+    node.title = `this turn: ${formatTokens(c.input)} in · ${formatTokens(c.cacheWrite)} cache write · ` +
+      `${formatTokens(c.cacheRead)} cache read · ${formatTokens(c.output)} out`;
+  }
+
+  private note(text: string, kind: string): void {
+    this.append(el('div', { class: `note ${kind}` }, text));
+  }
+
+  private append(node: HTMLElement): void {
+    this.list.append(node);
+    this.scrollSoon();
+  }
+
+  /** Follows new content only when the reader is at the bottom; one layout read per frame at most. */
+  scrollSoon(): void {
+    if (!this.pinned || this.scrollQueued) return;
+    this.scrollQueued = true;
+    requestAnimationFrame(() => {
+      this.scrollQueued = false;
+      if (this.pinned) this.element.scrollTop = this.element.scrollHeight;
+    });
+  }
+}
+
+function listNames(names: string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}

@@ -1,0 +1,44 @@
+// In-host tests for the harness's fixture extension: they run inside the real extension host.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+/** What the fixture's activate() returns (see ../extension.js). */
+interface FixtureApi {
+  helloCount(): number;
+  hasPanel(): boolean;
+  greetingFromEnv(): string | undefined;
+}
+
+const FIXTURE_ID = 'dialogue-e2e.e2e-fixture';
+
+describe('fixture extension (in the extension host)', () => {
+  it('is loaded from the development path', () => {
+    const extension = vscode.extensions.getExtension<FixtureApi>(FIXTURE_ID);
+    assert.ok(extension, `${FIXTURE_ID} is not among ${vscode.extensions.all.length} extensions`);
+    assert.equal(extension.extensionKind, vscode.ExtensionKind.Workspace);
+  });
+
+  it('registers its command with the id from package.json', async () => {
+    const commands = await vscode.commands.getCommands(true);
+    assert.ok(commands.includes('fixture.openHello'));
+  });
+
+  it('opens its webview panel through the command', async () => {
+    const result = await vscode.commands.executeCommand<{ viewType: string; title: string }>('fixture.openHello');
+    assert.deepEqual(result, { viewType: 'fixture.hello', title: 'Fixture Hello' });
+    const api = vscode.extensions.getExtension<FixtureApi>(FIXTURE_ID)?.exports;
+    assert.ok(api?.hasPanel(), 'the panel should be open after the command');
+    assert.equal(api.helloCount(), 0);
+  });
+
+  it("sees the server's environment (how the stand-in's URL and key will reach the real extension)", () => {
+    const api = vscode.extensions.getExtension<FixtureApi>(FIXTURE_ID)?.exports;
+    assert.equal(api?.greetingFromEnv(), 'hello from the harness');
+  });
+
+  it('has the workspace folder it was opened on', () => {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    assert.equal(folders.length, 1);
+    assert.equal(folders[0]?.uri.scheme, 'vscode-remote');
+  });
+});

@@ -1,0 +1,114 @@
+import type { StandInReply } from './replyStream.js';
+import { messageText, systemText, type MessagesRequestBody } from './requestBody.js';
+
+/** One present panel member as the prompt names them. */
+export interface CastMember {
+  id: string;
+  name: string;
+}
+
+/** What castAutoReply reads off a request: who is present, who is addressed, what was said. */
+export interface TurnReading {
+  /** Present members in order of arrival: system characters, then joins, minus retires. */
+  cast: CastMember[];
+  /** The id from `<address id=".."/>` in the last user message, if any. */
+  addressed: string | undefined;
+  /** The number of user messages, so 1 on the first turn. */
+  turn: number;
+  /** The quoted text of the last `From the floor: "..."` line ('' when absent). */
+  floor: string;
+}
+
+const TAG = /<(character|join|retire|address)\b([^>]*?)\/?>/g;
+const ATTR = /([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+
+/** Reads the engine's markup: characters in the system, joins and retires in user messages in order. */
+export function readTurn(body: MessagesRequestBody): TurnReading {
+  const cast: CastMember[] = [];
+  const arrive = (attrs: Map<string, string>) => {
+    const id = attrs.get('id');
+    if (id && !cast.some((m) => m.id === id)) cast.push({ id, name: attrs.get('name') ?? id });
+  };
+  for (const [kind, attrs] of tags(systemText(body))) if (kind === 'character') arrive(attrs);
+
+  const userMessages = body.messages.filter((m) => m.role === 'user');
+  let addressed: string | undefined;
+  for (const [n, message] of userMessages.entries()) {
+    const last = n === userMessages.length - 1;
+    for (const [kind, attrs] of tags(messageText(message))) {
+      const id = attrs.get('id');
+      if (kind === 'join') arrive(attrs);
+      else if (kind === 'retire') cast.splice(0, cast.length, ...cast.filter((m) => m.id !== id));
+      else if (kind === 'address' && last) addressed = id;
+    }
+  }
+  const lastText = userMessages.length ? messageText(userMessages[userMessages.length - 1]!) : '';
+  const floor = /From the floor: "(.*)"/.exec(lastText)?.[1] ?? '';
+  return { cast, addressed, turn: userMessages.length, floor };
+}
+
+function* tags(text: string): Generator<[string, Map<string, string>]> {
+  for (const match of text.matchAll(TAG)) {
+    const attrs = new Map<string, string>();
+    for (const a of match[2]!.matchAll(ATTR)) attrs.set(a[1]!, unescapeAttr(a[2] ?? a[3] ?? ''));
+    yield [match[1]!, attrs];
+  }
+}
+
+function unescapeAttr(value: string): string {
+  return value.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/**
+ * The default reply: a well-formed panel answer (SPEC section 3) for whoever is present, so demos
+ * and end-to-end tests run unscripted. Deterministic in the request: the speaking order rotates with
+ * the turn number, and the last speaker of the order passes every third turn.
+ */
+export function castAutoReply(req: MessagesRequestBody): StandInReply {
+  const { cast, addressed, turn, floor } = readTurn(req);
+  const quote = quoteOf(floor);
+  const target = cast.find((m) => m.id === addressed);
+  if (target) return { text: speak(target, quote, turn, 0) };
+  // Off-format on purpose: a prompt without characters is an engine bug the parser should flag.
+  if (cast.length === 0) return { text: 'stand-in: no <character> in the system prompt, so nobody to voice.' };
+  if (cast.length === 1) return { text: speak(cast[0]!, quote, turn, 0) };
+
+  const shift = (turn - 1) % cast.length;
+  const order = [...cast.slice(shift), ...cast.slice(0, shift)];
+  const lineCount = Math.min(4, 2 + (turn % 3));
+  const confer = Array.from({ length: lineCount }, (_, i) => {
+    const member = order[i % order.length]!;
+    return `<line who="${member.id}">${CONFER_LINES[(turn + i) % CONFER_LINES.length]!(member, quote)}</line>`;
+  });
+  const passer = turn % 3 === 0 ? order[order.length - 1] : undefined;
+  const answers = order.map((member, i) => (member === passer ? `<pass who="${member.id}"/>` : speak(member, quote, turn, i)));
+  return { text: ['<confer>', ...confer, '</confer>', ...answers].join('\n') };
+}
+
+/** A few words of what the human said, with nothing that could read as a tag. */
+function quoteOf(floor: string): string {
+  const words = floor.replace(/[<>]/g, '').split(/\s+/).filter(Boolean);
+  if (words.length === 0) return 'that';
+  return `"${words.slice(0, 6).join(' ')}${words.length > 6 ? ' ...' : ''}"`;
+}
+
+function speak(member: CastMember, quote: string, turn: number, position: number): string {
+  const say = SPEAK_LINES[(turn + position) % SPEAK_LINES.length]!;
+  return `<speak who="${member.id}">${say(member, quote)}</speak>`;
+}
+
+type Line = (member: CastMember, quote: string) => string;
+
+const SPEAK_LINES: Line[] = [
+  (m, q) => `${m.name} here. On ${q}, I think **the timing** matters more than the price. Let me say why before anyone else does.`,
+  (m, q) => `I hear ${q}, and as ${m.name} I would not sign anything yet. We should write down what each side actually needs first.`,
+  (m, q) => `${m.name}: ${q} is the right question. My answer is a cautious yes, with a \`review-in-30-days\` clause attached.`,
+  (m, q) => `Speaking as ${m.name}, ${q} worries me a little. Still, I can live with it if the others can.`,
+];
+
+const CONFER_LINES: Line[] = [
+  (m, q) => `${m.name}: they asked ${q}; I should open, I know this ground.`,
+  (m) => `${m.name}: keep it short this time, we repeated ourselves last turn.`,
+  (m, q) => `${m.name}: careful with ${q}, the numbers are not settled.`,
+  (m) => `${m.name}: I'll answer whoever speaks before me rather than the question.`,
+];

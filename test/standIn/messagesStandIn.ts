@@ -1,0 +1,142 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { castAutoReply } from './castAutoReply.js';
+import { PromptCache, breakpointProblem, countTokens, flattenPrompt, type StandInUsage } from './promptCache.js';
+import { sendError, sendWholeMessage, streamReply, type ReplyContext, type StandInReply } from './replyStream.js';
+import { parseRequestBody, type MessagesRequestBody } from './requestBody.js';
+
+export { castAutoReply, countTokens };
+export type { MessagesRequestBody, StandInReply, StandInUsage };
+
+/** One request that reached the model endpoint with a well-formed body, in arrival order. */
+export interface RecordedRequest {
+  body: MessagesRequestBody;
+  /** The body exactly as sent, for byte-level (append-only) comparisons. */
+  raw: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** What the server reported; absent when it answered with an HTTP error. output_tokens is the last reported value. */
+  usage?: StandInUsage;
+}
+
+/** How to run the stand-in; every field has a default. */
+export interface StandInOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Consumed in order, one per accepted request (retries included); then `autoReply` answers. */
+  replies?: StandInReply[];
+  /** Default castAutoReply. */
+  autoReply?: (req: MessagesRequestBody) => StandInReply;
+  /** The smallest prefix the cache reads or writes; default 1024 tokens. */
+  minCacheableTokens?: number;
+  /** Clock for cache TTLs in ms; default Date.now. */
+  now?: () => number;
+  /** When set, a request whose key (x-api-key, or Authorization: Bearer) differs gets a 401. */
+  apiKey?: string;
+}
+
+/** A running stand-in. `requests` grows as requests arrive; `url` is the SDK's baseURL. */
+export interface StandIn {
+  url: string;
+  requests: RecordedRequest[];
+  enqueue(...replies: StandInReply[]): void;
+  resetCache(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a local server that speaks enough of the Anthropic Messages API for the real SDK:
+ * POST /v1/messages (streaming or not) with prompt-cache accounting, and POST /v1/messages/count_tokens.
+ * A request is checked in the API's order (auth, body, breakpoints) before it consumes a scripted reply.
+ */
+export async function startStandIn(opts: StandInOptions = {}): Promise<StandIn> {
+  const queue: StandInReply[] = [...(opts.replies ?? [])];
+  const autoReply = opts.autoReply ?? castAutoReply;
+  const cache = new PromptCache(opts.minCacheableTokens ?? 1024, opts.now ?? Date.now);
+  const requests: RecordedRequest[] = [];
+  let counter = 0;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const n = ++counter;
+    const requestId = `req_standin_${String(n).padStart(6, '0')}`;
+    const raw = await readBody(req);
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method !== 'POST' || (path !== '/v1/messages' && path !== '/v1/messages/count_tokens')) {
+      return sendError(res, 404, requestId, `${req.method} ${path} is not served by the stand-in`);
+    }
+    if (opts.apiKey !== undefined && presentedKey(req) !== opts.apiKey) return sendError(res, 401, requestId);
+    const parsed = parseRequestBody(raw, path === '/v1/messages' ? 'messages' : 'count_tokens');
+    if (!parsed.ok) return sendError(res, 400, requestId, parsed.message);
+    const body = parsed.body;
+    const badBreakpoints = breakpointProblem(body);
+
+    if (path === '/v1/messages/count_tokens') {
+      const tokens = flattenPrompt(body).at(-1)?.prefixTokens ?? 0;
+      res.writeHead(200, { 'content-type': 'application/json', 'request-id': requestId }).end(JSON.stringify({ input_tokens: tokens }));
+      return;
+    }
+
+    const recorded: RecordedRequest = { body, raw, headers: { ...req.headers } };
+    requests.push(recorded);
+    if (badBreakpoints) return sendError(res, 400, requestId, badBreakpoints);
+    const reply = queue.length ? queue.shift()! : autoReply(body);
+    if (reply.status !== undefined && reply.status !== 200) {
+      return sendError(res, reply.status, requestId, undefined, reply.retryAfterMs);
+    }
+    const accounting = cache.account(body);
+    if (!accounting.ok) throw new Error(accounting.message);
+
+    recorded.usage = accounting.usage;
+    const ctx: ReplyContext = {
+      requestId,
+      messageId: `msg_standin_${String(n).padStart(6, '0')}`,
+      model: body.model,
+      maxTokens: body.max_tokens,
+      stopSequence: body.stop_sequences?.[0] ?? null,
+      usage: accounting.usage,
+    };
+    if (body.stream) await streamReply(res, reply, ctx);
+    else sendWholeMessage(res, reply, ctx);
+  };
+
+  const server = createServer({ noDelay: true }, (req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      // A bug in the stand-in must fail the test loudly, not hang it: answer 500 if still possible.
+      if (!res.headersSent) sendError(res, 500, 'req_standin_fault', `stand-in fault: ${String(err)}`);
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    enqueue: (...replies) => void queue.push(...replies),
+    resetCache: () => cache.reset(),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        // Keep-alive sockets and held-open streams would otherwise keep close() waiting.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** SDK 1.x sends the key as `Authorization: Bearer`; curl and older clients send `x-api-key`. */
+function presentedKey(req: IncomingMessage): string | undefined {
+  const xApiKey = req.headers['x-api-key'];
+  if (typeof xApiKey === 'string') return xApiKey;
+  return /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+}
