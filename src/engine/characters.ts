@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { LineCounter, parseDocument, isMap, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
@@ -231,4 +231,39 @@ function hslToHex(hsl: string): string {
     return Math.round(c * 255).toString(16).padStart(2, '0');
   };
   return `#${f(0)}${f(8)}${f(4)}`;
+}
+
+/** The sample characters shipped with the extension: the repository's own `characters/` folder. */
+function defaultSamplesDir(): string {
+  // dist/extension.js and src/engine/characters.ts sit at different depths; walk up to the package root.
+  let dir = __dirname;
+  for (let i = 0; i < 4; i++) {
+    const candidate = path.join(dir, 'characters');
+    if (existsSync(path.join(candidate, 'mara.md'))) return candidate;
+    dir = path.dirname(dir);
+  }
+  throw new Error('the sample characters are missing from this installation');
+}
+
+/**
+ * Copies the sample characters and briefs into `charactersDir`, never overwriting a file that exists.
+ * Returns the files written.
+ */
+export async function writeSampleCharacters(charactersDir: string, samplesDir: string = defaultSamplesDir()): Promise<string[]> {
+  const written: string[] = [];
+  for (const sub of ['', 'briefs']) {
+    const from = path.join(samplesDir, sub);
+    const to = path.join(charactersDir, sub);
+    await fs.mkdir(to, { recursive: true });
+    for (const file of await listMarkdown(from)) {
+      const target = path.join(to, path.basename(file));
+      try {
+        await fs.copyFile(file, target, fsConstants.COPYFILE_EXCL);
+        written.push(target);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+    }
+  }
+  return written;
 }

@@ -123,6 +123,8 @@ function fromApiUsage(u: ApiUsageLike, prev: Usage | null): Usage {
 }
 
 function retryAfter(headers: Headers | undefined): number | undefined {
+  const ms = Number(headers?.get?.('retry-after-ms') ?? NaN);
+  if (Number.isFinite(ms)) return Math.max(0, Math.round(ms));
   const v = headers?.get?.('retry-after');
   if (v == null) return undefined;
   const secs = Number(v);
@@ -159,6 +161,10 @@ export function describeError(err: unknown, apiKey: string): CallError {
     if (status === 400) return { kind: 'invalid_request', status, message: `The API rejected the request (400): ${message}` };
     if (status !== null && status >= 500) return { kind: 'server', status, message: `The API failed (${status}): ${message}` };
     if (status === null) return { kind: 'connection', status: null, message: `The stream broke: ${message}` };
+  }
+  // undici reports a socket closed mid-body as "terminated"; the SDK passes it through as a plain error.
+  if (/terminated|ECONNRESET|socket hang up|fetch failed|other side closed/i.test(raw)) {
+    return { kind: 'connection', status: null, message: `The connection dropped mid-reply (${message}); what arrived is kept.` };
   }
   return { kind: 'unknown', status: null, message };
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CastState, EngineError } from './castState';
 import { colorFromId, type Character, type Library } from './characters';
 import type { PromptContext } from './promptLayout';
-import { parseEventLog } from './store/eventLogSchema';
+import { interactiveLogSchema } from './sessionSchema';
 import { SESSION_FILES } from './store/sessionFiles';
 
 const contextFileSchema = z.object({
@@ -25,10 +25,9 @@ export interface RestoredSession {
  */
 export async function restoreSession(sessionDir: string, library: Library): Promise<RestoredSession> {
   const logText = await readOrExplain(path.join(sessionDir, SESSION_FILES.log), 'is this a closed session folder? (run `recover` first if it was interrupted)');
-  const parsed = parseEventLog(JSON.parse(logText) as unknown);
-  if (!parsed.success) throw new EngineError('bad-input', `${sessionDir}: event-log.json does not validate: ${parsed.error}`);
+  const parsed = interactiveLogSchema.safeParse(JSON.parse(logText) as unknown);
+  if (!parsed.success) throw new EngineError('bad-input', `${sessionDir}: event-log.json is not a valid interactive session log (only those can be continued): ${z.prettifyError(parsed.error)}`);
   const log = parsed.data;
-  if (!('mode' in log) || log.mode !== 'interactive') throw new EngineError('bad-input', `${sessionDir}: only interactive sessions can be continued`);
   const ctxText = await readOrExplain(path.join(sessionDir, SESSION_FILES.context), 'the context file is needed to continue byte-for-byte');
   const ctx = contextFileSchema.safeParse(JSON.parse(ctxText) as unknown);
   if (!ctx.success) throw new EngineError('bad-input', `${sessionDir}: context.json is not valid: ${z.prettifyError(ctx.error)}`);

@@ -1,7 +1,9 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { parsePriceOverrides, type PriceOverrides } from '../engine/modelTable';
+import { DEFAULT_MODEL, parsePriceOverrides, type PriceOverrides } from '../engine/modelTable';
+import type { Library } from '../engine/characters';
+import type { ResumeOptions } from '../engine/panelSession';
 import { themeSchema, type Theme } from '../protocol';
 
 /**
@@ -31,7 +33,7 @@ export interface DialogueSettings {
   contextWindow: number | null;
 }
 
-export const DEFAULT_MODEL = 'claude-sonnet-5-5';
+export { DEFAULT_MODEL };
 
 export const DEFAULT_SETTINGS: Readonly<DialogueSettings> = Object.freeze({
   model: DEFAULT_MODEL,
@@ -101,13 +103,39 @@ export function readSettings(
   return { settings, problems };
 }
 
-/** A folder setting made absolute: absolute paths (and `~/...`) are kept, relative ones hang off `root`. */
-export function resolveWorkspacePath(root: string, value: string): string {
+/**
+ * A folder setting made absolute: absolute paths (and `~/...`) are kept, relative ones hang off `root`;
+ * undefined for a relative path when there is no root (no folder open).
+ */
+export function resolveWorkspacePath(root: string | undefined, value: string): string | undefined {
   if (value === '~' || value.startsWith('~/') || value.startsWith('~\\')) {
     return path.join(os.homedir(), value.slice(1));
   }
-  return path.isAbsolute(value) ? path.normalize(value) : path.resolve(root, value);
+  if (path.isAbsolute(value)) return path.normalize(value);
+  return root === undefined ? undefined : path.resolve(root, value);
 }
 
-/** Settings whose change must reach panels that are already open (the rest apply to the next session). */
-export const LIVE_SETTINGS = ['theme', 'model', 'cacheTtl', 'budgetUsd'] as const;
+/** The engine options for a session (start adds cast, brief and title); only non-default extras are set. */
+export function engineOptions(s: DialogueSettings, o: { library: Library; sessionsDir: string; apiKey: string }): ResumeOptions {
+  const options: ResumeOptions = {
+    library: o.library,
+    model: s.model,
+    maxTokens: s.maxTokens,
+    cacheTtl: s.cacheTtl,
+    deliberationDepth: s.deliberationDepth,
+    sessionsDir: o.sessionsDir,
+    apiKey: o.apiKey,
+    budgetUsd: s.budgetUsd,
+    contextWindow: s.contextWindow,
+  };
+  if (s.baseUrl) options.baseURL = s.baseUrl;
+  if (Object.keys(s.prices).length > 0) options.prices = s.prices;
+  return options;
+}
+
+/** The settings whose value differs between two readings (prices compared by content). */
+export function changedSettings(before: DialogueSettings, after: DialogueSettings): Array<keyof DialogueSettings> {
+  return (Object.keys(after) as Array<keyof DialogueSettings>).filter(
+    (k) => JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null),
+  );
+}

@@ -30,6 +30,7 @@ export class DeliberationDrawer {
   private readonly body = el('div', { class: 'drawer-body' });
   private readonly empty = el('p', { class: 'drawer-empty' }, 'When the panel confers before answering, their back-and-forth appears here.');
   private readonly sections = new Map<number, TurnSection>();
+  private readonly streaming = new Set<ConferLine>();
   private isOpen = false;
 
   constructor(
@@ -64,6 +65,7 @@ export class DeliberationDrawer {
 
   reset(): void {
     this.sections.clear();
+    this.streaming.clear();
     this.body.replaceChildren(this.empty);
     this.toggle.classList.remove('unseen');
   }
@@ -73,6 +75,7 @@ export class DeliberationDrawer {
     const line = section.lines.find((l) => !l.confirmed && l.speaker === ev.speaker)
       ?? this.newLine(section, ev.speaker, section.lines.length + 1);
     line.confirmed = true;
+    this.streaming.delete(line);
     if (!line.body.finished || line.body.text !== ev.text) line.body.finish(ev.text);
     if (live) this.noteActivity();
   }
@@ -83,8 +86,12 @@ export class DeliberationDrawer {
     let line = section.lines.find((l) => l.order === part.order && l.speaker === part.speaker);
     if (line?.confirmed) return;
     line ??= this.newLine(section, part.speaker, part.order);
-    if (part.phase === 'end') line.body.finish(part.text || line.body.text);
-    else line.body.append(part.text);
+    if (part.phase === 'end') {
+      line.body.finish(part.text || line.body.text);
+      this.streaming.delete(line);
+    } else {
+      line.body.append(part.text);
+    }
     this.noteActivity();
   }
 
@@ -114,8 +121,18 @@ export class DeliberationDrawer {
     const row = el('div', { class: 'confer-line', 'data-speaker': speaker },
       el('span', { class: 'confer-name' }, `${this.members.shortName(speaker)}:`), body.element);
     paintMember(row, m);
-    section.lines.push({ speaker, order, body, confirmed: false });
+    const line: ConferLine = { speaker, order, body, confirmed: false };
+    section.lines.push(line);
     section.list.append(row);
-    return section.lines[section.lines.length - 1]!;
+    this.streaming.add(line);
+    return line;
+  }
+
+  /** Lines whose end never came are shown as they stand once the answer is over. */
+  settle(): void {
+    for (const line of this.streaming) {
+      if (!line.body.finished) line.body.finish(line.body.text);
+    }
+    this.streaming.clear();
   }
 }

@@ -35,19 +35,28 @@ export class MessageStream {
   readonly element = el('section', { class: 'stream', 'aria-label': 'Conversation', tabindex: '0' });
   private readonly list = el('div', { class: 'stream-list' });
   private readonly spoken = new Map<string, Spoken>();
+  /** Messages still streaming (kept apart so settling them never walks the whole history). */
+  private readonly open = new Set<Spoken>();
   private readonly costs = new Map<number, TurnCost>();
   private readonly floorMarkers = new Map<number, HTMLElement>();
   private pinned = true;
   private scrollQueued = false;
+  private autoScrollTop = -1;
 
   constructor(
     private readonly members: MemberDirectory,
     private readonly announcer: Announcer,
   ) {
     this.element.append(this.list);
-    // Reading layout here is fine: it happens on the user's scroll, never per delta.
+    // Reading layout here is fine: it happens on a scroll, never per delta.
     this.element.addEventListener('scroll', () => {
       const s = this.element;
+      if (Math.abs(s.scrollTop - this.autoScrollTop) < 1) {
+        // Our own jump to the bottom. Messages that just came into view may have grown past their
+        // content-visibility placeholder size since, so follow once more instead of concluding the reader left.
+        this.scrollSoon();
+        return;
+      }
       this.pinned = s.scrollHeight - s.scrollTop - s.clientHeight < PINNED_SLACK_PX;
     }, { passive: true });
   }
@@ -55,9 +64,11 @@ export class MessageStream {
   reset(): void {
     this.list.replaceChildren();
     this.spoken.clear();
+    this.open.clear();
     this.costs.clear();
     this.floorMarkers.clear();
     this.pinned = true;
+    this.autoScrollTop = -1;
   }
 
   /** `live` is false while replaying history: nothing is announced then. */
@@ -97,6 +108,7 @@ export class MessageStream {
         this.addCost(ev);
         break;
       case 'floor':
+        this.settle();
         this.floorReturns(ev.turn);
         break;
       case 'anomaly': {
@@ -125,6 +137,7 @@ export class MessageStream {
     if (part.phase === 'end') {
       // Parser contract: an end's text is the whole trimmed text (deltas concatenated); empty means "as streamed".
       entry.body.finish(part.text || entry.body.text);
+      this.open.delete(entry);
       if (part.truncated) this.markCut(entry);
       this.announceOnce(entry, part.speaker);
     } else {
@@ -137,6 +150,7 @@ export class MessageStream {
     const key = `${ev.turn}:${ev.order}:${ev.speaker}`;
     const entry = this.spoken.get(key) ?? this.newMessage(key, ev.speaker, ev.turn, ev.order);
     entry.confirmed = true;
+    this.open.delete(entry);
     if (!entry.body.finished || entry.body.text !== ev.text) entry.body.finish(ev.text);
     if (ev.truncated) this.markCut(entry);
     if (live) this.announceOnce(entry, ev.speaker);
@@ -155,7 +169,19 @@ export class MessageStream {
     this.append(article);
     const entry: Spoken = { body, main, confirmed: false, announced: false };
     this.spoken.set(key, entry);
+    this.open.add(entry);
     return entry;
+  }
+
+  /**
+   * The floor returned (or the answer ended) with messages whose end never came — e.g. a speaker the engine
+   * refused: show what arrived as final text rather than leave them streaming forever.
+   */
+  settle(): void {
+    for (const entry of this.open) {
+      if (!entry.body.finished) entry.body.finish(entry.body.text);
+    }
+    this.open.clear();
   }
 
   private markCut(entry: Spoken): void {
@@ -225,7 +251,10 @@ export class MessageStream {
     this.scrollQueued = true;
     requestAnimationFrame(() => {
       this.scrollQueued = false;
-      if (this.pinned) this.element.scrollTop = this.element.scrollHeight;
+      if (!this.pinned) return;
+      const before = this.element.scrollTop;
+      this.element.scrollTop = this.element.scrollHeight;
+      this.autoScrollTop = this.element.scrollTop === before ? -1 : this.element.scrollTop;
     });
   }
 }

@@ -69,11 +69,11 @@ export class Roster {
       el('span', { 'aria-hidden': 'true' }, first), el('span', { class: 'sr-only' }, m.name));
     const chip = el('li', { class: `chip${m.pending ? ` pending-${m.pending}` : ''}`, 'data-id': m.id }, glyphAvatar(m), label);
     paintMember(chip, m);
-    if (m.pending === 'join') chip.append(badge('joins next turn'));
-    if (m.pending === 'retire') chip.append(badge('leaves next turn'));
-    if (m.pending === 'revise') chip.append(badge('update next turn'));
+    if (m.pending === 'join') chip.append(badge('joining', 'Joins at the next turn'));
+    if (m.pending === 'retire') chip.append(badge('leaving', 'Leaves at the next turn'));
+    if (m.pending === 'revise') chip.append(badge('update queued', 'The edited profile applies at the next turn'));
     if (m.edited && m.pending !== 'revise') {
-      chip.append(badge('edited'));
+      chip.append(badge('edited', 'The character file changed since this member joined'));
       if (!this.readOnly) {
         const apply = el('button', {
           class: 'apply-edit', type: 'button', 'aria-label': `Apply edit to ${m.name}`, 'data-focus-key': `apply:${m.id}`,
@@ -153,6 +153,6 @@ export class Roster {
   }
 }
 
-function badge(text: string): HTMLElement {
-  return el('span', { class: 'chip-badge' }, text);
+function badge(text: string, title: string): HTMLElement {
+  return el('span', { class: 'chip-badge', title }, text);
 }

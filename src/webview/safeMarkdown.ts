@@ -1,6 +1,6 @@
 import MarkdownIt from 'markdown-it';
 
-type Token = ReturnType<MarkdownIt['parse']>[number];
+type Token = MarkdownIt.Token;
 
 // html:false makes raw HTML plain text; linkify off so nothing the model writes becomes a link on its own.
 const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
@@ -40,6 +40,8 @@ export function renderMarkdown(source: string): DocumentFragment {
       renderInline(token.children ?? [], top());
       continue;
     }
+    // Tight lists mark their paragraphs hidden: the text goes straight into the <li>.
+    if (token.hidden && token.nesting !== 0) continue;
     const name = token.type.replace(/_(open|close)$/, '');
     if (token.nesting === 1) {
       const node = openBlock(name, token);
@@ -107,12 +109,12 @@ function renderInline(tokens: readonly Token[], parent: Node): void {
         top().appendChild(document.createElement('br'));
         break;
       case 'image': {
-        const alt = token.children?.map((c) => c.content).join('') ?? token.content;
-        top().appendChild(linkText(`[image: ${alt}]`, token.attrGet('src') ?? ''));
+        const alt = token.children?.map((c: Token) => c.content).join('') ?? token.content;
+        top().appendChild(linkText(`[image: ${alt}]`, String(token.attrGet('src') ?? '')));
         break;
       }
       case 'link_open': {
-        links.push(token.attrGet('href') ?? '');
+        links.push(String(token.attrGet('href') ?? ''));
         const span = document.createElement('span');
         span.className = 'md-link';
         top().appendChild(span);

@@ -23,7 +23,25 @@ export interface CodeServerOptions {
   serverMain?: string;
   /** How long to wait for the server to answer HTTP; default 60 s. */
   startTimeoutMs?: number;
+  /** Settings merged over QUIET_SETTINGS into the run's user and machine settings. */
+  settings?: Record<string, unknown>;
 }
+
+/**
+ * Machine settings every run starts with: no welcome walkthrough (it opens a beat after the workbench
+ * renders and steals focus from the command palette), no tips, no network-minded features.
+ */
+export const QUIET_SETTINGS: Record<string, unknown> = {
+  'workbench.startupEditor': 'none',
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.tips.enabled': false,
+  'extensions.ignoreRecommendations': true,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'git.enabled': false,
+};
 
 /** A server that answered HTTP at `url`; call stop() exactly once (later calls are no-ops). */
 export interface RunningCodeServer {
@@ -81,7 +99,8 @@ function serverEnv(extra: Record<string, string> | undefined): NodeJS.ProcessEnv
     if (key.startsWith('VSCODE_') || key === 'ELECTRON_RUN_AS_NODE') continue;
     env[key] = value;
   }
-  return { ...env, ...extra };
+  // An empty gallery keeps the server from calling open-vsx.org, which this network cannot reach.
+  return { ...env, EXTENSIONS_GALLERY: '{}', ...extra };
 }
 
 function tail(file: string, lines = 30): string {
@@ -119,6 +138,13 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   if (!fs.existsSync(options.workspace)) throw new Error(`workspace folder ${options.workspace} does not exist`);
   const port = options.port ?? (await freePort());
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dialogue-e2e-server-'));
+  // code-server's workbench keeps user settings on the server (user-data-dir/User) as well as the
+  // machine's; writing both covers settings of every scope.
+  const settings = JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2);
+  for (const scope of ['User', 'Machine']) {
+    fs.mkdirSync(path.join(dataDir, 'user', scope), { recursive: true });
+    fs.writeFileSync(path.join(dataDir, 'user', scope, 'settings.json'), settings);
+  }
   const logFile = path.join(dataDir, 'server.log');
   const log = fs.openSync(logFile, 'a');
   const args = [

@@ -67,7 +67,6 @@ export async function startStandIn(opts: StandInOptions = {}): Promise<StandIn> 
     const parsed = parseRequestBody(raw, path === '/v1/messages' ? 'messages' : 'count_tokens');
     if (!parsed.ok) return sendError(res, 400, requestId, parsed.message);
     const body = parsed.body;
-    const badBreakpoints = breakpointProblem(body);
 
     if (path === '/v1/messages/count_tokens') {
       const tokens = flattenPrompt(body).at(-1)?.prefixTokens ?? 0;
@@ -77,6 +76,7 @@ export async function startStandIn(opts: StandInOptions = {}): Promise<StandIn> 
 
     const recorded: RecordedRequest = { body, raw, headers: { ...req.headers } };
     requests.push(recorded);
+    const badBreakpoints = breakpointProblem(body);
     if (badBreakpoints) return sendError(res, 400, requestId, badBreakpoints);
     const reply = queue.length ? queue.shift()! : autoReply(body);
     if (reply.status !== undefined && reply.status !== 200) {

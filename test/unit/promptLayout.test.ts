@@ -5,10 +5,19 @@ import { loadLibrary, type Library } from '../../src/engine/characters';
 import { buildRequest, openingSystem, userTurnText, type PromptContext } from '../../src/engine/promptLayout';
 
 // A prompt change must show up as a readable diff in review: refresh with UPDATE_SNAPSHOTS=1 npm run test:unit
-const SNAPSHOT = path.join(__dirname, '__snapshots__', 'promptLayout.snap.json');
+const SNAPSHOT = path.join(__dirname, '__snapshots__', 'promptLayout.snap.txt');
 
 function stripCache(req: ReturnType<typeof buildRequest>): unknown {
   return JSON.parse(JSON.stringify(req, (k, v: unknown) => (k === 'cache_control' ? undefined : v)));
+}
+
+/** A plain-text rendering so a prompt change reads as prose in a diff, cache markers included. */
+function renderRequest(req: ReturnType<typeof buildRequest>, i: number): string {
+  const mark = (b: { cache_control?: { ttl?: string } }) => (b.cache_control ? `  [cache breakpoint${b.cache_control.ttl ? ` ${b.cache_control.ttl}` : ''}]` : '');
+  const out = [`######## request ${i + 1}: ${req.model}, max_tokens ${req.max_tokens}`];
+  req.system.forEach((b, j) => out.push(`==== system[${j}]${mark(b)}`, b.text));
+  req.messages.forEach((m, j) => m.content.forEach((b) => out.push(`==== messages[${j}] ${m.role}${mark(b)}`, b.text)));
+  return out.join('\n');
 }
 
 describe('promptLayout', () => {
@@ -38,7 +47,7 @@ describe('promptLayout', () => {
   }
 
   it('matches the snapshot of the assembled requests', async () => {
-    const actual = JSON.stringify(scripted(), null, 2);
+    const actual = scripted().map(renderRequest).join('\n');
     if (process.env.UPDATE_SNAPSHOTS === '1') await fs.writeFile(SNAPSHOT, actual + '\n');
     const expected = await fs.readFile(SNAPSHOT, 'utf8').catch(() => '');
     assert.equal(actual + '\n', expected, 'prompt layout changed: review the diff, then UPDATE_SNAPSHOTS=1 to accept');

@@ -18,7 +18,9 @@ describe('fixture extension (in the extension host)', () => {
     assert.equal(extension.extensionKind, vscode.ExtensionKind.Workspace);
   });
 
-  it('registers its command with the id from package.json', async () => {
+  it('registers its command with the id from package.json once activated', async () => {
+    const extension = vscode.extensions.getExtension<FixtureApi>(FIXTURE_ID);
+    await extension?.activate();
     const commands = await vscode.commands.getCommands(true);
     assert.ok(commands.includes('fixture.openHello'));
   });
@@ -27,7 +29,8 @@ describe('fixture extension (in the extension host)', () => {
     const result = await vscode.commands.executeCommand<{ viewType: string; title: string }>('fixture.openHello');
     assert.deepEqual(result, { viewType: 'fixture.hello', title: 'Fixture Hello' });
     const api = vscode.extensions.getExtension<FixtureApi>(FIXTURE_ID)?.exports;
-    assert.ok(api?.hasPanel(), 'the panel should be open after the command');
+    assert.ok(api, 'the fixture should export its API');
+    assert.ok(api.hasPanel(), 'the panel should be open after the command');
     assert.equal(api.helloCount(), 0);
   });
 
@@ -39,6 +42,8 @@ describe('fixture extension (in the extension host)', () => {
   it('has the workspace folder it was opened on', () => {
     const folders = vscode.workspace.workspaceFolders ?? [];
     assert.equal(folders.length, 1);
-    assert.equal(folders[0]?.uri.scheme, 'vscode-remote');
+    // The extension host runs on the server, where the remote folder is a plain local path.
+    assert.equal(folders[0]?.uri.scheme, 'file');
+    assert.match(folders[0]?.uri.fsPath ?? '', /dialogue-e2e-workspace-/);
   });
 });

@@ -1,0 +1,147 @@
+// The offline real-VS-Code e2e entry (what `npm test` calls): install or reuse code-server, build the
+// in-host suite, then test/e2e/runSuites.ts starts one server and one Chromium, runs the in-host suite
+// and the UI tests, and stops everything. Exits non-zero when any step fails.
+//
+//   node scripts/e2e/run.mjs [--target fixture|extension] [--extension DIR] [--suite DIR|none]
+//        [--ui PATTERN[,PATTERN...]|none] [--workspace DIR] [--setup FILE] [--screenshots DIR]
+//
+// Each option can also come from the environment (--ui -> DIALOGUE_E2E_UI, and so on). A target is a
+// preset; the options override its parts. PATTERN is a file or `folder/*.ui.ts`.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildSuite } from './buildSuite.mjs';
+import { ensureCodeServer, missingDebianPackages } from './installCodeServer.mjs';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Presets. `fixture` proves the harness on a throwaway extension; `extension` is the real one. */
+const TARGETS = {
+  fixture: {
+    extension: 'test/e2e/fixtureExtension',
+    suite: 'test/e2e/fixtureExtension/suite',
+    ui: 'test/e2e/fixtureExtension/ui/*.ui.ts',
+    workspace: '',
+    setup: '',
+    env: { FIXTURE_GREETING: 'hello from the harness' },
+  },
+  extension: {
+    extension: '.',
+    suite: 'test/e2e/suite',
+    ui: 'test/e2e/ui/*.ui.ts',
+    workspace: '',
+    setup: '',
+    env: {},
+    mustExist: ['dist/extension.js'],
+  },
+};
+const DEFAULT_TARGET = 'fixture';
+
+function option(name, envName) {
+  const index = process.argv.indexOf(`--${name}`);
+  if (index >= 0) {
+    const value = process.argv[index + 1];
+    if (value === undefined || value.startsWith('--')) fail(`--${name} needs a value`);
+    return value;
+  }
+  return process.env[envName];
+}
+
+function fail(message) {
+  console.error(`[e2e] ${message}`);
+  process.exit(1);
+}
+
+/** Expands `dir/*.ui.ts`-style patterns (a `*` in the file name only) into sorted absolute paths. */
+function expandPatterns(list) {
+  if (!list || list === 'none') return [];
+  const files = [];
+  for (const pattern of list.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const absolute = path.resolve(repoRoot, pattern);
+    const base = path.basename(absolute);
+    if (!base.includes('*')) {
+      if (!fs.existsSync(absolute)) fail(`UI test file ${pattern} does not exist`);
+      files.push(absolute);
+      continue;
+    }
+    const dir = path.dirname(absolute);
+    const matcher = new RegExp(`^${base.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    const matches = fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => matcher.test(name)).sort() : [];
+    files.push(...matches.map((name) => path.join(dir, name)));
+  }
+  return files;
+}
+
+function runSuites(env) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join('test', 'e2e', 'runSuites.ts')], {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    // Let the child clean up its server and browser on Ctrl-C; we only wait for it.
+    for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+    child.on('error', (error) => {
+      console.error(`[e2e] could not start runSuites: ${error.message}`);
+      resolve(1);
+    });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+async function main() {
+  const started = Date.now();
+  const targetName = option('target', 'DIALOGUE_E2E_TARGET') ?? DEFAULT_TARGET;
+  const target = TARGETS[targetName];
+  if (!target) fail(`unknown target ${targetName}; use one of ${Object.keys(TARGETS).join(', ')}`);
+
+  const extension = path.resolve(repoRoot, option('extension', 'DIALOGUE_E2E_EXTENSION') ?? target.extension);
+  const suite = option('suite', 'DIALOGUE_E2E_SUITE') ?? target.suite;
+  const uiFiles = expandPatterns(option('ui', 'DIALOGUE_E2E_UI') ?? target.ui);
+  const workspace = option('workspace', 'DIALOGUE_E2E_WORKSPACE_SOURCE') ?? target.workspace;
+  const setup = option('setup', 'DIALOGUE_E2E_SETUP') ?? target.setup;
+  const screenshots = path.resolve(
+    repoRoot,
+    option('screenshots', 'DIALOGUE_E2E_SCREENSHOTS') ?? fs.mkdtempSync(path.join(os.tmpdir(), 'dialogue-e2e-screenshots-')),
+  );
+
+  if (!fs.existsSync(path.join(extension, 'package.json'))) fail(`no extension at ${extension} (package.json missing)`);
+  for (const file of target.mustExist ?? []) {
+    if (!fs.existsSync(path.join(repoRoot, file))) fail(`${file} is missing: run \`npm run build\` first`);
+  }
+  const missing = missingDebianPackages('run');
+  if (missing.length > 0) fail(`missing Debian package(s) ${missing.join(', ')}: apt-get install -y ${missing.join(' ')}`);
+
+  const install = await ensureCodeServer();
+  console.log(`[e2e] code-server ${install.reused ? 'reused' : 'installed'} in ${install.seconds.toFixed(1)} s`);
+
+  let runner = '';
+  if (suite && suite !== 'none') {
+    const built = await buildSuite({ suiteDir: suite, outDir: path.join('out', 'e2e', targetName) });
+    runner = built.runner;
+    console.log(`[e2e] in-host suite built (${built.tests.length} file(s)) in ${built.seconds.toFixed(2)} s`);
+  }
+  if (!runner && uiFiles.length === 0) fail('nothing to run: no in-host suite and no UI test files');
+
+  const code = await runSuites({
+    ...process.env,
+    ...target.env,
+    DIALOGUE_CODE_SERVER_MAIN: install.serverMain,
+    DIALOGUE_E2E_EXTENSION: extension,
+    DIALOGUE_E2E_SUITE_RUNNER: runner,
+    DIALOGUE_E2E_UI_FILES: uiFiles.join(path.delimiter),
+    DIALOGUE_E2E_WORKSPACE_SOURCE: workspace ? path.resolve(repoRoot, workspace) : '',
+    DIALOGUE_E2E_SETUP: setup ? path.resolve(repoRoot, setup) : '',
+    DIALOGUE_E2E_SCREENSHOTS: screenshots,
+  });
+  const total = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`[e2e] ${code === 0 ? 'passed' : 'FAILED'} (target ${targetName}) in ${total} s; screenshots in ${screenshots}`);
+  return code;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => fail(error instanceof Error ? (error.stack ?? error.message) : String(error)),
+);

@@ -1,0 +1,76 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { HUMAN_ID, parseEventLog, type EventLog } from '../sessionSchema';
+import { SESSION_FILES, writeFileAtomic } from './sessionFiles';
+
+export const INDEX_VERSION = 1;
+
+/** One closed session as listed in `index.json`; every field is derived from its `event-log.json`. */
+export const indexEntrySchema = z.object({
+  id: z.string().describe('the folder name (the session_id for logs this tool writes)'),
+  title: z.string(),
+  started_at: z.string(),
+  ended_at: z.string().nullable(),
+  cast: z.array(z.string()).describe('display names of every character ever present, in order of arrival'),
+  turns: z.number().int().nonnegative(),
+  usd: z.number().nullable().describe('the total cost; null when unknown (a batch log, or a model without a price)'),
+  mode: z.enum(['interactive', 'batch']),
+});
+export type IndexEntry = z.infer<typeof indexEntrySchema>;
+
+/** `sessions/index.json`. Holds nothing that is not in the folders (no generation time), so it never drifts or churns. */
+export const indexFileSchema = z.object({
+  index_version: z.number().int().positive(),
+  sessions: z.array(indexEntrySchema),
+});
+export type IndexFile = z.infer<typeof indexFileSchema>;
+
+/** Builds the entry for one log; `id` is the folder name. */
+export function indexEntry(id: string, log: EventLog): IndexEntry {
+  const characters = log.participants.filter((p) => p.id !== HUMAN_ID && p.kind !== 'human');
+  return {
+    id,
+    title: log.title ?? (log.mode === 'interactive' ? log.brief?.title : undefined) ?? log.session_id,
+    started_at: log.started_at,
+    ended_at: log.ended_at,
+    cast: characters.map((p) => p.name || p.id),
+    turns: log.events.reduce((m, e) => Math.max(m, e.turn), 0),
+    usd: log.mode === 'interactive' ? log.totals.usd : null,
+    mode: log.mode === 'interactive' ? 'interactive' : 'batch',
+  };
+}
+
+/**
+ * Regenerates `<sessionsDir>/index.json` from the session folders directly under it (sorted by id) and writes it
+ * atomically. Folders without a readable, valid log are left out; `audit` is where they get reported.
+ */
+export async function writeIndex(sessionsDir: string): Promise<IndexFile> {
+  const entries = await fs.readdir(sessionsDir, { withFileTypes: true });
+  const sessions: IndexEntry[] = [];
+  for (const d of entries) {
+    if (!d.isDirectory() || d.name.startsWith('.')) continue;
+    let json: unknown;
+    try {
+      json = JSON.parse(await fs.readFile(path.join(sessionsDir, d.name, SESSION_FILES.log), 'utf8'));
+    } catch {
+      continue;
+    }
+    const parsed = parseEventLog(json);
+    if (parsed.ok) sessions.push(indexEntry(d.name, parsed.log));
+  }
+  sessions.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const file: IndexFile = { index_version: INDEX_VERSION, sessions };
+  await writeFileAtomic(path.join(sessionsDir, SESSION_FILES.index), `${JSON.stringify(file, null, 2)}\n`);
+  return file;
+}
+
+/** Reads and validates an index; null when there is none or it does not validate (regenerate it then). */
+export async function readIndex(sessionsDir: string): Promise<IndexFile | null> {
+  try {
+    const r = indexFileSchema.safeParse(JSON.parse(await fs.readFile(path.join(sessionsDir, SESSION_FILES.index), 'utf8')));
+    return r.success ? r.data : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,77 @@
+import * as vscode from 'vscode';
+import type { ApiKeys } from './apiKey';
+import type { AuditCommand } from './auditCommand';
+import { createSampleCharacters, newCharacter } from './characterCommands';
+import { SHOW_PANEL_COMMAND } from './costStatusBar';
+import { describeError } from './logSink';
+import { errorCode } from './panelBanners';
+import { addCharacter, closeSession, retireCharacter, startPanel, stopPanel, UserFacingError } from './panelCommands';
+import type { PanelManager } from './panels';
+import type { DialogueServices } from './services';
+import type { SessionLauncher } from './sessionLauncher';
+import { openSession } from './sessionPicker';
+
+/** Every command id the extension registers (the contributed ones are a public contract, see SPEC 8). */
+export const COMMAND_IDS = [
+  'dialogue.startPanel',
+  'dialogue.addCharacter',
+  'dialogue.retireCharacter',
+  'dialogue.newCharacter',
+  'dialogue.openSession',
+  'dialogue.closeSession',
+  'dialogue.auditSessions',
+  'dialogue.setApiKey',
+  'dialogue.clearApiKey',
+  'dialogue.stop',
+  'dialogue.createSampleCharacters',
+  SHOW_PANEL_COMMAND,
+] as const;
+type CommandId = (typeof COMMAND_IDS)[number];
+
+export interface CommandDeps {
+  services: DialogueServices;
+  panels: PanelManager;
+  launcher: SessionLauncher;
+  apiKeys: ApiKeys;
+  audit: AuditCommand;
+}
+
+/**
+ * Registers the commands. A failure is logged and shown once; when a script passed arguments it also
+ * rejects, so `executeCommand` callers see it (from the palette VS Code would show it a second time).
+ */
+export function registerCommands(d: CommandDeps): vscode.Disposable[] {
+  const s = d.services;
+  const handlers: Record<CommandId, (...args: unknown[]) => unknown> = {
+    'dialogue.startPanel': (args) => startPanel(s, d.panels, d.launcher, args),
+    'dialogue.addCharacter': (arg) => addCharacter(s, d.panels, arg),
+    'dialogue.retireCharacter': (arg) => retireCharacter(d.panels, arg),
+    'dialogue.newCharacter': (name) => newCharacter(s, name),
+    'dialogue.openSession': (arg) => openSession(s, d.panels, arg),
+    'dialogue.closeSession': (arg) => closeSession(d.panels, arg),
+    'dialogue.auditSessions': () => d.audit.run(),
+    'dialogue.setApiKey': (key) => d.apiKeys.set(key),
+    'dialogue.clearApiKey': () => d.apiKeys.clear(),
+    'dialogue.stop': () => stopPanel(d.panels),
+    'dialogue.createSampleCharacters': () => createSampleCharacters(s),
+    [SHOW_PANEL_COMMAND]: async () => {
+      const entry = d.panels.active();
+      if (entry) entry.panel.reveal();
+      else await vscode.commands.executeCommand('dialogue.startPanel');
+    },
+  };
+  return COMMAND_IDS.map((id) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await handlers[id](...args);
+      } catch (err) {
+        const message = describeError(err);
+        if (err instanceof UserFacingError || errorCode(err)) s.log.warn(`${id}: ${message}`);
+        else s.log.error(err instanceof Error ? err : `${id}: ${message}`);
+        void vscode.window.showErrorMessage(message.startsWith('Dialogue') ? message : `Dialogue: ${message}`);
+        if (args.some((a) => a !== undefined)) throw err;
+        return undefined;
+      }
+    }),
+  );
+}

@@ -1,0 +1,326 @@
+import type { Library } from '../engine/characters';
+import type { PanelSession, SessionUpdate } from '../engine/panelSession';
+import type { SessionEvent } from '../engine/sessionSchema';
+import { parseWebviewMessage, type BannerAction, type HostMessage, type Theme, type WebviewMessage } from '../protocol';
+import { describeError, type LogSink } from './logSink';
+import { rosterView, type RosterView } from './memberViews';
+import { PanelChannel } from './panelChannel';
+import { bannerForError, bannerForNotice } from './panelBanners';
+
+/**
+ * One webview panel <-> one session. A live session can be talked to; a replayed one (a closed log, or a
+ * live one after `close()`) is read-only until the researcher continues it. No `vscode` here: the glue in
+ * `panels.ts` hands in `post` and feeds `receive`, so all of this is tested without a window.
+ */
+
+/** The part of PanelSession a panel uses. */
+export type LiveSession = Pick<
+  PanelSession,
+  | 'id' | 'dir' | 'title' | 'brief' | 'events' | 'answering' | 'closed' | 'castView' | 'meter' | 'onUpdate'
+  | 'queueJoin' | 'queueRetire' | 'queueRevise' | 'setCacheTtl' | 'setModel' | 'setBudget' | 'setApiKey'
+  | 'say' | 'retry' | 'stop' | 'close'
+>;
+
+/** A closed session shown read-only; `events` are the log's, in order. */
+export interface ReplaySource {
+  dir: string;
+  title: string;
+  brief: { id: string; title: string } | null;
+  events: readonly SessionEvent[];
+  roster: RosterView;
+  canContinue: boolean;
+}
+
+export interface PanelControllerDeps {
+  post(msg: HostMessage): void;
+  log: LogSink;
+  library(): Library | null;
+  theme(): Theme;
+  /** Runs the "set API key" flow; the host hands the new key to every live session itself. */
+  setApiKey(): Promise<void>;
+  openSettings(query: string): void;
+  /** Re-opens a closed session for new turns; undefined when it could not (the host explains why). */
+  continueSession(dir: string): Promise<LiveSession | undefined>;
+  now?: () => number;
+  setTimer?: (fn: () => void, ms: number) => { cancel(): void };
+}
+
+type Mode = { kind: 'live'; session: LiveSession } | { kind: 'replay'; replay: ReplaySource };
+
+const defaultTimer = (fn: () => void, ms: number): { cancel(): void } => {
+  const h = setTimeout(fn, ms);
+  h.unref?.();
+  return { cancel: () => clearTimeout(h) };
+};
+
+export class PanelController {
+  private mode: Mode;
+  private readonly channel: PanelChannel;
+  private unsubscribe: (() => void) | undefined;
+  private readonly listeners = new Set<() => void>();
+  private meterTimer: { cancel(): void } | undefined;
+  private disposed = false;
+
+  constructor(private readonly deps: PanelControllerDeps, source: { live: LiveSession } | { replay: ReplaySource }) {
+    this.channel = new PanelChannel({ post: (m) => deps.post(m), snapshot: () => this.snapshot(), log: deps.log });
+    this.mode = 'live' in source ? { kind: 'live', session: source.live } : { kind: 'replay', replay: source.replay };
+    if ('live' in source) this.subscribe(source.live);
+  }
+
+  get sessionDir(): string {
+    return this.mode.kind === 'live' ? this.mode.session.dir : this.mode.replay.dir;
+  }
+  get title(): string {
+    return this.mode.kind === 'live' ? this.mode.session.title : this.mode.replay.title;
+  }
+  /** The session that can take turns, or null while read-only. */
+  get live(): LiveSession | null {
+    return this.mode.kind === 'live' ? this.mode.session : null;
+  }
+  get readOnly(): boolean {
+    return this.mode.kind === 'replay';
+  }
+  get events(): readonly SessionEvent[] {
+    return this.mode.kind === 'live' ? this.mode.session.events : this.mode.replay.events;
+  }
+
+  /** USD spent so far: the sum of priced cost events; null when calls were made but none could be priced. */
+  totalUsd(): number | null {
+    let sum = 0;
+    let priced = 0;
+    let calls = 0;
+    for (const e of this.events) {
+      if (e.type !== 'cost') continue;
+      calls++;
+      if (e.usd !== null) {
+        sum += e.usd;
+        priced++;
+      }
+    }
+    return calls > 0 && priced === 0 ? null : Math.round(sum * 1e6) / 1e6;
+  }
+
+  /** Fires when cost, mode or cast changed (status bar, open-panel registry). */
+  onDidChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Every message from the webview, unparsed. */
+  async receive(data: unknown): Promise<void> {
+    const parsed = parseWebviewMessage(data);
+    if (!parsed.ok) {
+      this.deps.log.warn(`dropped an invalid message from the webview: ${parsed.error}`);
+      return;
+    }
+    const msg = parsed.msg;
+    if (msg.type === 'ready') return this.channel.markReady();
+    if (msg.type === 'log') {
+      const level = msg.level === 'warn' ? 'warn' : msg.level;
+      return this.deps.log[level](`webview: ${msg.message}`);
+    }
+    if (msg.type === 'action') return this.runAction(msg.action);
+    const session = this.live;
+    if (!session) {
+      this.deps.log.warn(`ignored "${msg.type}" from the webview: the panel is read-only`);
+      return;
+    }
+    await this.guard(() => this.handleLive(session, msg));
+  }
+
+  private async handleLive(session: LiveSession, msg: WebviewMessage): Promise<void> {
+    switch (msg.type) {
+      case 'say':
+        this.channel.send({ type: 'clearBanner' });
+        return session.say(msg.text, msg.target);
+      case 'stop':
+        return session.stop();
+      case 'add':
+        return session.queueJoin(this.fromLibrary(msg.id));
+      case 'retire':
+        return session.queueRetire(msg.id);
+      case 'applyEdit':
+        return session.queueRevise(this.fromLibrary(msg.id));
+      case 'setTtl':
+        session.setCacheTtl(msg.ttl);
+        return this.refreshMeter();
+      default:
+        this.deps.log.warn(`unhandled webview message "${msg.type}"`);
+    }
+  }
+
+  private fromLibrary(id: string) {
+    const c = this.deps.library()?.characters.get(id);
+    if (!c) throw Object.assign(new Error(`"${id}" is not in the character library (is its file valid?)`), { code: 'unknown-character' });
+    return c;
+  }
+
+  private async runAction(action: BannerAction): Promise<void> {
+    await this.guard(async () => {
+      switch (action) {
+        case 'setApiKey':
+          await this.deps.setApiKey();
+          return this.channel.send({ type: 'clearBanner' });
+        case 'retry': {
+          const session = this.live;
+          if (!session) return;
+          this.channel.send({ type: 'clearBanner' });
+          return session.retry();
+        }
+        case 'openSettings':
+          return this.deps.openSettings('dialogue');
+        case 'raiseBudget':
+          return this.deps.openSettings('dialogue.budgetUsd');
+        case 'continueSession':
+          return this.continueSession();
+      }
+    });
+  }
+
+  private async guard(run: () => unknown): Promise<void> {
+    try {
+      await run();
+    } catch (err) {
+      this.deps.log.warn(`panel action failed: ${describeError(err)}`);
+      this.channel.send(bannerForError(err));
+    }
+  }
+
+  /** Re-opens the replayed session for new turns (no-op while live). */
+  async continueSession(): Promise<boolean> {
+    if (this.mode.kind !== 'replay') return true;
+    const session = await this.deps.continueSession(this.mode.replay.dir);
+    if (!session || this.disposed) return false;
+    this.attach(session);
+    return true;
+  }
+
+  /** Switches a replay to a live session of the same folder, sending only what the webview lacks. */
+  attach(session: LiveSession): void {
+    const seen = this.events.at(-1)?.seq ?? 0;
+    this.mode = { kind: 'live', session };
+    this.subscribe(session);
+    this.channel.send({ type: 'readOnly', readOnly: false, canContinue: false });
+    for (const event of session.events) if (event.seq > seen) this.channel.send({ type: 'event', event });
+    this.sendCast();
+    this.refreshMeter();
+    this.changed();
+  }
+
+  /** Closes the live session (writing its folder) and leaves the panel as a read-only replay. */
+  async close(): Promise<string> {
+    if (this.mode.kind !== 'live') return this.mode.replay.dir;
+    const session = this.mode.session;
+    if (session.answering) session.stop();
+    const roster = this.roster();
+    const { dir } = await session.close();
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.meterTimer?.cancel();
+    this.mode = {
+      kind: 'replay',
+      replay: { dir, title: session.title, brief: session.brief, events: [...session.events], roster: { cast: roster.cast, library: [] }, canContinue: true },
+    };
+    this.channel.send({ type: 'readOnly', readOnly: true, canContinue: true });
+    this.changed();
+    return dir;
+  }
+
+  libraryChanged(): void {
+    if (this.mode.kind === 'live') this.sendCast();
+  }
+
+  setTheme(theme: Theme): void {
+    this.channel.send({ type: 'theme', theme });
+  }
+
+  /** Sends the context/cache meter, and schedules a resend for the moment the cache goes cold. */
+  refreshMeter(): void {
+    this.meterTimer?.cancel();
+    this.meterTimer = undefined;
+    const session = this.live;
+    if (!session || this.disposed) return;
+    const now = (this.deps.now ?? Date.now)();
+    const meter = session.meter(now);
+    this.channel.send({ type: 'meter', meter });
+    if (meter.cacheWarmUntil !== null && meter.cacheWarmUntil > now) {
+      // The cold-write estimate only exists once the cache is cold, so the webview needs a fresh meter then.
+      const setTimer = this.deps.setTimer ?? defaultTimer;
+      this.meterTimer = setTimer(() => this.refreshMeter(), meter.cacheWarmUntil - now + 250);
+    }
+  }
+
+  /** The webview was destroyed; messages queue until a new one says `ready`. */
+  webviewGone(): void {
+    this.channel.markGone();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.meterTimer?.cancel();
+    this.listeners.clear();
+  }
+
+  private subscribe(session: LiveSession): void {
+    this.unsubscribe?.();
+    this.unsubscribe = session.onUpdate((u) => this.onUpdate(u));
+  }
+
+  private onUpdate(u: SessionUpdate): void {
+    switch (u.kind) {
+      case 'event':
+        this.channel.send({ type: 'event', event: u.event });
+        if (u.event.type === 'cost') {
+          this.refreshMeter();
+          this.changed();
+        } else if (u.event.type === 'join' || u.event.type === 'leave' || u.event.type === 'revise') {
+          this.sendCast();
+          this.changed();
+        }
+        return;
+      case 'stream':
+        return this.channel.send(u.part);
+      case 'answering':
+        return this.channel.send({ type: 'answering', answering: u.answering });
+      case 'cast':
+        this.sendCast();
+        return this.changed();
+      case 'notice':
+        this.deps.log[u.level === 'warning' ? 'warn' : u.level](`session ${this.sessionDir}: ${u.message}`);
+        return this.channel.send(bannerForNotice(u));
+    }
+  }
+
+  private roster(): RosterView {
+    if (this.mode.kind === 'replay') return this.mode.replay.roster;
+    return rosterView(this.mode.session.castView(), this.deps.library());
+  }
+
+  private sendCast(): void {
+    this.channel.send({ type: 'cast', ...this.roster() });
+  }
+
+  private snapshot(): Extract<HostMessage, { type: 'init' }> {
+    const live = this.live;
+    const replay = this.mode.kind === 'replay' ? this.mode.replay : null;
+    return {
+      type: 'init',
+      title: this.title,
+      brief: live ? live.brief : (replay?.brief ?? null),
+      ...this.roster(),
+      theme: this.deps.theme(),
+      readOnly: !live,
+      canContinue: replay?.canContinue ?? false,
+      events: [...this.events],
+      answering: live?.answering ?? false,
+      meter: live ? live.meter((this.deps.now ?? Date.now)()) : null,
+    };
+  }
+
+  private changed(): void {
+    for (const l of this.listeners) l();
+  }
+}
+

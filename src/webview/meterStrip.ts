@@ -1,0 +1,129 @@
+import type { Meter } from '../protocol';
+import type { SessionEvent } from './sessionEvent';
+import { el, formatTokens, formatUsd, setShown } from './elements';
+
+type Ttl = Meter['ttl'];
+
+/**
+ * The figures at the end of the roster strip: the session's running cost (and budget), the context meter,
+ * and the cache's warmth, whose countdown ticks locally between the host's `meter` messages.
+ */
+export class MeterStrip {
+  readonly element = el('div', { class: 'meters' });
+  private readonly total = el('span', { class: 'total', title: 'What this session has cost so far' }, '—');
+  private readonly ctxBar = el('div', {
+    class: 'ctx-bar', role: 'meter', 'aria-label': 'Context used', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': 0,
+  }, el('div', { class: 'ctx-fill' }));
+  private readonly ctxText = el('span', { class: 'ctx-text' });
+  private readonly ctx = el('span', { class: 'ctx', title: 'Context used of the model’s window' }, this.ctxBar, this.ctxText);
+  private readonly cache = el('span', { class: 'cache' });
+  private readonly ttlButtons: Record<Ttl, HTMLButtonElement> = {
+    '5m': el('button', { type: 'button', class: 'ttl', 'aria-pressed': 'true', title: 'Cache stays warm 5 minutes' }, '5m'),
+    '1h': el('button', { type: 'button', class: 'ttl', 'aria-pressed': 'false', title: 'Cache stays warm 1 hour (dearer writes)' }, '1h'),
+  };
+  private readonly ttlGroup = el('span', { class: 'ttl-group', role: 'group', 'aria-label': 'Cache lifetime' },
+    this.ttlButtons['5m'], this.ttlButtons['1h']);
+  private knownUsd = 0;
+  private unknownCalls = 0;
+  private calls = 0;
+  private meter: Meter | null = null;
+  private ticker: ReturnType<typeof setInterval> | null = null;
+
+  constructor(onTtl: (ttl: Ttl) => void) {
+    for (const ttl of ['5m', '1h'] as const) {
+      this.ttlButtons[ttl].addEventListener('click', () => {
+        if (this.meter?.ttl !== ttl) onTtl(ttl);
+      });
+    }
+    this.element.append(this.total, this.ctx, this.cache, this.ttlGroup);
+    this.setMeter(null);
+  }
+
+  reset(): void {
+    this.knownUsd = 0;
+    this.unknownCalls = 0;
+    this.calls = 0;
+    this.renderTotal();
+  }
+
+  addCost(ev: Extract<SessionEvent, { type: 'cost' }>): void {
+    this.calls++;
+    if (ev.usd === null) this.unknownCalls++;
+    else this.knownUsd += ev.usd;
+    this.renderTotal();
+  }
+
+  setMeter(meter: Meter | null): void {
+    this.meter = meter;
+    setShown(this.ctx, meter !== null);
+    setShown(this.ttlGroup, meter !== null && !this.element.classList.contains('read-only'));
+    if (meter) {
+      const pct = meter.contextWindow ? Math.min(100, Math.round((meter.contextTokens / meter.contextWindow) * 100)) : null;
+      setShown(this.ctxBar, pct !== null);
+      if (pct !== null) {
+        this.ctxBar.setAttribute('aria-valuenow', String(pct));
+        this.ctxBar.style.setProperty('--fill', `${pct}%`);
+        this.ctxBar.classList.toggle('high', pct >= 80);
+      }
+      this.ctxText.textContent = meter.contextWindow
+        ? `${formatTokens(meter.contextTokens)} / ${formatTokens(meter.contextWindow)} · ${pct}%`
+        : `${formatTokens(meter.contextTokens)} tokens`;
+      for (const ttl of ['5m', '1h'] as const) this.ttlButtons[ttl].setAttribute('aria-pressed', String(meter.ttl === ttl));
+    }
+    this.renderTotal();
+    this.tick();
+    const warm = meter?.cacheWarmUntil != null && meter.cacheWarmUntil > Date.now();
+    if (warm && !this.ticker) this.ticker = setInterval(() => this.tick(), 1000);
+  }
+
+  setReadOnly(readOnly: boolean): void {
+    this.element.classList.toggle('read-only', readOnly);
+    setShown(this.ttlGroup, this.meter !== null && !readOnly);
+  }
+
+  private tick(): void {
+    const m = this.meter;
+    const until = m?.cacheWarmUntil ?? null;
+    if (!m || until === null) {
+      setShown(this.cache, false);
+      this.stopTicker();
+      return;
+    }
+    setShown(this.cache, true);
+    const left = until - Date.now();
+    if (left > 0) {
+      this.cache.className = 'cache warm';
+      this.cache.textContent = `cache warm ${clock(left)}`;
+      this.cache.title = 'Until then the cached context is read at a tenth of the price';
+    } else {
+      this.stopTicker();
+      this.cache.className = 'cache cold';
+      this.cache.textContent = m.coldWriteUsd === null ? 'cache cold' : `cold: next write ≈ ${formatUsd(m.coldWriteUsd)}`;
+      this.cache.title = 'The next turn writes the whole context to the cache again';
+    }
+  }
+
+  private stopTicker(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = null;
+  }
+
+  private renderTotal(): void {
+    const budget = this.meter?.budgetUsd ?? null;
+    const known = this.calls > this.unknownCalls;
+    let text = known ? `${formatUsd(this.knownUsd)}${this.unknownCalls ? '+' : ''}` : '—';
+    if (budget !== null) text += ` / ${formatUsd(budget)}`;
+    this.total.textContent = text;
+    this.total.title = budget === null ? 'What this session has cost so far' : 'Session cost so far / budget';
+    this.total.classList.toggle('near-budget', budget !== null && this.knownUsd >= budget * 0.8 && this.knownUsd < budget);
+    this.total.classList.toggle('over-budget', budget !== null && this.knownUsd >= budget);
+  }
+}
+
+function clock(ms: number): string {
+  const s = Math.ceil(ms / 1000);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+}

@@ -1,0 +1,174 @@
+import type { HostMessage, MemberView, Theme } from '../protocol';
+import type { SessionEvent } from './sessionEvent';
+import { Announcer } from './announcer';
+import { Composer } from './composer';
+import { DeliberationDrawer } from './drawer';
+import { el } from './elements';
+import type { HostBridge } from './hostBridge';
+import { MemberDirectory } from './members';
+import { MessageStream } from './messageStream';
+import { MeterStrip } from './meterStrip';
+import { Notices } from './notices';
+import { Roster } from './roster';
+
+const THEME_CLASSES: readonly string[] = ['cream', 'light', 'dark', 'eink', 'vscode'].map((t) => `theme-${t}`);
+
+/**
+ * The panel: builds the layout once and routes each validated host message to the part that owns it.
+ * It also owns the two cross-cutting facts: the newest turn seen (older stream parts are stale) and
+ * whether the panel is answering / read-only.
+ */
+export class PanelApp {
+  private readonly members = new MemberDirectory();
+  private readonly announcer = new Announcer();
+  private readonly titleEl = el('h1', { class: 'title' });
+  private readonly briefEl = el('span', { class: 'brief' });
+  private readonly main = el('div', { class: 'main' });
+  private readonly stream: MessageStream;
+  private readonly drawer: DeliberationDrawer;
+  private readonly roster: Roster;
+  private readonly meters: MeterStrip;
+  private readonly notices: Notices;
+  private readonly composer: Composer;
+  private newestTurn = -1;
+  private answering = false;
+  private readOnly = false;
+
+  constructor(root: HTMLElement, host: HostBridge, title: string) {
+    const saved = host.loadState();
+    this.stream = new MessageStream(this.members, this.announcer);
+    this.drawer = new DeliberationDrawer(this.members, (open) => {
+      this.main.classList.toggle('drawer-open', open);
+      host.saveState({ drawerOpen: open });
+    });
+    this.roster = new Roster(this.members, {
+      retire: (id) => host.post({ type: 'retire', id }),
+      add: (id) => host.post({ type: 'add', id }),
+      applyEdit: (id) => host.post({ type: 'applyEdit', id }),
+    });
+    this.meters = new MeterStrip((ttl) => host.post({ type: 'setTtl', ttl }));
+    this.notices = new Notices((action) => host.post({ type: 'action', action }));
+    this.composer = new Composer(this.members, {
+      say: (text, target) => host.post({ type: 'say', text, target }),
+      stop: () => host.post({ type: 'stop' }),
+      continueSession: () => host.post({ type: 'action', action: 'continueSession' }),
+      draftChanged: (draft, target) => host.saveState({ draft, target }),
+    }, saved);
+
+    this.setTitle(title, null);
+    const header = el('header', { class: 'panel-header' },
+      el('div', { class: 'titles' }, this.titleEl, this.briefEl), this.drawer.toggle);
+    const strip = el('div', { class: 'roster-strip' }, this.roster.element, this.meters.element);
+    this.main.append(this.stream.element, this.drawer.element);
+    root.replaceChildren(header, strip, this.notices.banners, this.main, this.notices.status, this.composer.element, this.announcer.element);
+    this.drawer.setOpen(saved.drawerOpen);
+
+    document.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && this.answering && !this.readOnly && !e.defaultPrevented) {
+        e.preventDefault();
+        host.post({ type: 'stop' });
+      }
+    });
+  }
+
+  handle(msg: HostMessage): void {
+    switch (msg.type) {
+      case 'init': {
+        this.members.remember(msg.library);
+        this.members.remember(msg.cast);
+        this.setTitle(msg.title, msg.brief?.title ?? null);
+        this.applyTheme(msg.theme);
+        this.stream.reset();
+        this.drawer.reset();
+        this.meters.reset();
+        this.notices.clearBanners();
+        this.newestTurn = -1;
+        this.setCast(msg.cast, msg.library);
+        this.meters.setMeter(msg.meter);
+        for (const ev of msg.events) this.addEvent(ev, false);
+        this.setReadOnly(msg.readOnly, msg.canContinue);
+        this.setAnswering(msg.answering);
+        break;
+      }
+      case 'event':
+        this.addEvent(msg.event, true);
+        break;
+      case 'stream':
+        if (msg.turn < this.newestTurn) return; // stale: a reply the host has already moved past
+        this.newestTurn = msg.turn;
+        this.notices.clearStatus();
+        if (msg.item === 'line') this.drawer.addStreamPart(msg);
+        else this.stream.addStreamPart(msg);
+        break;
+      case 'cast':
+        this.setCast(msg.cast, msg.library);
+        break;
+      case 'answering':
+        this.setAnswering(msg.answering);
+        break;
+      case 'banner':
+        this.notices.banner(msg.level, msg.message, msg.actions);
+        break;
+      case 'clearBanner':
+        this.notices.clearBanners();
+        break;
+      case 'theme':
+        this.applyTheme(msg.theme);
+        break;
+      case 'meter':
+        this.meters.setMeter(msg.meter);
+        break;
+      case 'readOnly':
+        this.setReadOnly(msg.readOnly, msg.canContinue);
+        break;
+    }
+  }
+
+  private addEvent(ev: SessionEvent, live: boolean): void {
+    this.newestTurn = Math.max(this.newestTurn, ev.turn);
+    if (ev.type === 'retry') {
+      if (live) this.notices.retry(ev);
+      return;
+    }
+    if (live) this.notices.clearStatus();
+    if (ev.type === 'deliberation') this.drawer.addEvent(ev, live);
+    else this.stream.addEvent(ev, live);
+    if (ev.type === 'floor') this.drawer.settle();
+    if (ev.type === 'cost') this.meters.addCost(ev);
+  }
+
+  private setCast(cast: MemberView[], library: MemberView[]): void {
+    this.roster.update(cast, library);
+    this.composer.setCast(cast);
+  }
+
+  private setAnswering(answering: boolean): void {
+    this.answering = answering;
+    if (!answering) {
+      this.stream.settle();
+      this.drawer.settle();
+    }
+    document.body.classList.toggle('answering', answering);
+    this.composer.setAnswering(answering);
+  }
+
+  private setReadOnly(readOnly: boolean, canContinue: boolean): void {
+    this.readOnly = readOnly;
+    document.body.classList.toggle('read-only', readOnly);
+    this.roster.setReadOnly(readOnly);
+    this.meters.setReadOnly(readOnly);
+    this.composer.setReadOnly(readOnly, canContinue);
+  }
+
+  private setTitle(title: string, brief: string | null): void {
+    this.titleEl.textContent = title;
+    this.briefEl.textContent = brief ? `Brief: ${brief}` : 'No brief';
+    document.title = title;
+  }
+
+  private applyTheme(theme: Theme): void {
+    // Only our own classes: VS Code puts its theme-kind classes (vscode-dark, vscode-high-contrast) on <body> too.
+    document.body.classList.remove(...THEME_CLASSES);
+    document.body.classList.add(`theme-${theme}`);
+  }
+}

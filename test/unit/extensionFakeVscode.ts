@@ -1,0 +1,250 @@
+import Module from 'node:module';
+import * as path from 'node:path';
+import { MemoryMemento, MemorySecrets } from './extensionFakes';
+
+/**
+ * Just enough of the `vscode` API for the extension to activate in plain Node: commands run, panels and
+ * status bar items are recorded objects, dialogs answer from a script. The real window is the e2e suite's
+ * job; this catches wiring mistakes in seconds.
+ */
+
+type Listener<T> = (e: T) => unknown;
+
+export class EventEmitter<T> {
+  private listeners = new Set<Listener<T>>();
+  readonly event = (l: Listener<T>): { dispose(): void } => {
+    this.listeners.add(l);
+    return { dispose: () => this.listeners.delete(l) };
+  };
+  fire(e: T): void {
+    for (const l of [...this.listeners]) l(e);
+  }
+  dispose(): void {
+    this.listeners.clear();
+  }
+}
+
+export class Uri {
+  private constructor(readonly fsPath: string) {}
+  get path(): string {
+    return this.fsPath;
+  }
+  static file(p: string): Uri {
+    return new Uri(path.resolve(p));
+  }
+  static joinPath(base: Uri, ...parts: string[]): Uri {
+    return new Uri(path.join(base.fsPath, ...parts));
+  }
+  toString(): string {
+    return `file://${this.fsPath}`;
+  }
+}
+
+export class Range {
+  constructor(readonly startLine: number, readonly startCharacter: number, readonly endLine: number, readonly endCharacter: number) {}
+}
+export class Diagnostic {
+  source?: string;
+  constructor(readonly range: Range, readonly message: string, readonly severity: number) {}
+}
+export class RelativePattern {
+  constructor(readonly base: Uri, readonly pattern: string) {}
+}
+
+export class FakeWebviewPanel {
+  readonly posted: unknown[] = [];
+  readonly received = new EventEmitter<unknown>();
+  readonly disposed = new EventEmitter<void>();
+  readonly viewState = new EventEmitter<{ webviewPanel: FakeWebviewPanel }>();
+  active = true;
+  revealed = 0;
+  readonly webview = {
+    options: {} as unknown,
+    html: '',
+    cspSource: 'vscode-webview://fake',
+    asWebviewUri: (u: Uri) => u,
+    postMessage: (m: unknown) => {
+      this.posted.push(JSON.parse(JSON.stringify(m)));
+      return Promise.resolve(true);
+    },
+    onDidReceiveMessage: this.received.event,
+  };
+  readonly onDidDispose = this.disposed.event;
+  readonly onDidChangeViewState = this.viewState.event;
+  constructor(readonly viewType: string, public title: string, readonly options: unknown) {}
+  reveal(): void {
+    this.revealed++;
+  }
+  dispose(): void {
+    this.disposed.fire();
+  }
+  /** As the webview would: a message to the host. */
+  send(msg: unknown): void {
+    this.received.fire(msg);
+  }
+}
+
+/** Scripted answers for dialogs, and a record of every message shown. */
+export interface FakeVscodeState {
+  config: Record<string, unknown>;
+  workspaceFolder: string | undefined;
+  messages: Array<{ level: string; text: string }>;
+  panels: FakeWebviewPanel[];
+  statusBar: { text: string; visible: boolean };
+  commands: Map<string, (...args: unknown[]) => unknown>;
+  contextKeys: Map<string, unknown>;
+  diagnostics: Map<string, Map<string, Diagnostic[]>>;
+  serializers: Map<string, { deserializeWebviewPanel(p: FakeWebviewPanel, state: unknown): Promise<void> }>;
+  logLines: string[];
+  watchers: Array<{ fire(kind: 'create' | 'change' | 'delete', uri: Uri): void }>;
+  /** Picks a button for a message box (undefined = dismissed). */
+  answer: (text: string, buttons: string[]) => string | undefined;
+}
+
+export function createFakeVscode() {
+  const state: FakeVscodeState = {
+    config: {}, workspaceFolder: undefined, messages: [], panels: [], statusBar: { text: '', visible: false },
+    commands: new Map(), contextKeys: new Map(), diagnostics: new Map(), serializers: new Map(), logLines: [], watchers: [],
+    answer: () => undefined,
+  };
+  const configChanged = new EventEmitter<{ affectsConfiguration(s: string): boolean }>();
+  const show = (level: string) => (text: string, ...rest: unknown[]) => {
+    state.messages.push({ level, text });
+    const buttons = rest.filter((r): r is string => typeof r === 'string');
+    return Promise.resolve(state.answer(text, buttons));
+  };
+  const logAt = (level: string) => (m: unknown) => state.logLines.push(`${level}: ${String(m)}`);
+  const api = {
+    EventEmitter, Uri, Range, Diagnostic, RelativePattern,
+    DiagnosticSeverity: { Error: 0, Warning: 1 },
+    StatusBarAlignment: { Left: 1, Right: 2 },
+    ViewColumn: { Active: -1 },
+    window: {
+      createOutputChannel: () => ({
+        trace: logAt('trace'), debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error'), dispose: () => undefined,
+      }),
+      createStatusBarItem: () => {
+        const item = { text: '', tooltip: '', name: '', command: '', accessibilityInformation: {}, show: () => undefined, hide: () => undefined, dispose: () => undefined };
+        item.show = () => {
+          state.statusBar = { text: item.text, visible: true };
+        };
+        item.hide = () => {
+          state.statusBar = { text: item.text, visible: false };
+        };
+        return item;
+      },
+      createWebviewPanel: (viewType: string, title: string, _column: unknown, options: unknown) => {
+        const panel = new FakeWebviewPanel(viewType, title, options);
+        state.panels.push(panel);
+        return panel;
+      },
+      registerWebviewPanelSerializer: (viewType: string, s: { deserializeWebviewPanel(p: FakeWebviewPanel, state: unknown): Promise<void> }) => {
+        state.serializers.set(viewType, s);
+        return { dispose: () => state.serializers.delete(viewType) };
+      },
+      showInformationMessage: show('info'),
+      showWarningMessage: show('warning'),
+      showErrorMessage: show('error'),
+      showInputBox: () => Promise.resolve(undefined),
+      showQuickPick: () => Promise.resolve(undefined),
+      showTextDocument: (uri: Uri) => {
+        state.messages.push({ level: 'opened', text: uri.fsPath });
+        return Promise.resolve(undefined);
+      },
+    },
+    workspace: {
+      get workspaceFolders() {
+        return state.workspaceFolder ? [{ uri: Uri.file(state.workspaceFolder), name: 'ws', index: 0 }] : undefined;
+      },
+      getConfiguration: () => ({ get: <T>(key: string) => state.config[key] as T | undefined }),
+      onDidChangeConfiguration: configChanged.event,
+      onDidChangeWorkspaceFolders: new EventEmitter<void>().event,
+      asRelativePath: (p: string) => (state.workspaceFolder ? path.relative(state.workspaceFolder, p) : p),
+      createFileSystemWatcher: () => {
+        const create = new EventEmitter<Uri>();
+        const change = new EventEmitter<Uri>();
+        const del = new EventEmitter<Uri>();
+        state.watchers.push({ fire: (kind, uri) => (kind === 'create' ? create : kind === 'change' ? change : del).fire(uri) });
+        return { onDidCreate: create.event, onDidChange: change.event, onDidDelete: del.event, dispose: () => undefined };
+      },
+    },
+    languages: {
+      createDiagnosticCollection: (name: string) => {
+        const files = new Map<string, Diagnostic[]>();
+        state.diagnostics.set(name, files);
+        return { set: (uri: Uri, d: Diagnostic[]) => files.set(uri.fsPath, d), clear: () => files.clear(), dispose: () => files.clear() };
+      },
+    },
+    commands: {
+      registerCommand: (id: string, run: (...args: unknown[]) => unknown) => {
+        if (state.commands.has(id)) throw new Error(`command ${id} registered twice`);
+        state.commands.set(id, run);
+        return { dispose: () => state.commands.delete(id) };
+      },
+      executeCommand: async (id: string, ...args: unknown[]) => {
+        if (id === 'setContext') {
+          state.contextKeys.set(String(args[0]), args[1]);
+          return undefined;
+        }
+        const run = state.commands.get(id);
+        if (!run) return undefined; // a built-in command: nothing to do here
+        return run(...args);
+      },
+    },
+  };
+  /** Changes settings as the user would and fires the configuration event. */
+  const setConfig = (values: Record<string, unknown>): void => {
+    Object.assign(state.config, values);
+    configChanged.fire({ affectsConfiguration: (s: string) => s === 'dialogue' || Object.keys(values).some((k) => `dialogue.${k}`.startsWith(s)) });
+  };
+  return { api, state, setConfig };
+}
+
+export type FakeVscode = ReturnType<typeof createFakeVscode>;
+
+/** An ExtensionContext with in-memory storage; pass the same memento to simulate a window reload. */
+export function fakeContext(extensionPath: string, workspaceState = new MemoryMemento(), secrets = new MemorySecrets()) {
+  const changed = new EventEmitter<{ key: string }>();
+  const secretStorage = {
+    get: (k: string) => secrets.get(k),
+    store: async (k: string, v: string) => {
+      await secrets.store(k, v);
+      changed.fire({ key: k });
+    },
+    delete: async (k: string) => {
+      await secrets.delete(k);
+      changed.fire({ key: k });
+    },
+    onDidChange: changed.event,
+  };
+  const subscriptions: Array<{ dispose(): unknown }> = [];
+  return {
+    context: {
+      subscriptions,
+      secrets: secretStorage,
+      workspaceState,
+      extensionUri: Uri.file(extensionPath),
+      extension: { packageJSON: { version: '0.0.0-test' } },
+    },
+    dispose: () => {
+      for (const d of subscriptions.splice(0)) d.dispose();
+    },
+  };
+}
+
+const FAKE_ID = path.join(__dirname, '__fake_vscode__.js');
+type Resolver = (request: string, ...rest: unknown[]) => string;
+const moduleInternals = Module as unknown as { _resolveFilename: Resolver; _cache: Record<string, unknown> };
+
+/** Makes `require('vscode')` return `api` until the returned function is called. */
+export function installFakeVscode(api: object): () => void {
+  const original = moduleInternals._resolveFilename;
+  moduleInternals._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]) {
+    return request === 'vscode' ? FAKE_ID : original.call(this, request, ...rest);
+  };
+  moduleInternals._cache[FAKE_ID] = { id: FAKE_ID, filename: FAKE_ID, loaded: true, exports: api, children: [], paths: [] };
+  return () => {
+    moduleInternals._resolveFilename = original;
+    delete moduleInternals._cache[FAKE_ID];
+  };
+}
