@@ -189,7 +189,12 @@ async function runPlan(plan: PlayPlan): Promise<number> {
       if (fatal) break;
       if ('add' in a) session.queueJoin(plan.library.characters.get(a.add)!);
       else if ('retire' in a) session.queueRetire(a.retire);
-      else await session.say(a.say, a.to ?? null);
+      else if ('regenerate' in a) await session.regenerate();
+      else if ('edit' in a) await session.edit(a.edit);
+      else if ('rewind' in a) {
+        const undone = await session.rewind(a.rewind);
+        process.stdout.write(`\n[rewind to turn ${a.rewind}] superseded turns ${undone.turns.join(', ') || 'none'}\n`);
+      } else await session.say(a.say, a.to ?? null);
     }
   } catch (err) {
     if (!(err instanceof EngineError)) throw err;

@@ -104,4 +104,12 @@ export class CastState {
     }
     return landed.map((p) => ({ kind: p.change, character: p.character }));
   }
+
+  /** Set the roster outright (a rewind): queued changes are dropped, since they were meant for the old line. */
+  reset(present: readonly Character[], retired: readonly Character[]): void {
+    if (present.length === 0) throw new EngineError('last-member', 'a panel needs at least one member');
+    this.present = [...present];
+    this.retired = new Map(retired.map((c) => [c.id, c]));
+    this.pending = [];
+  }
 }

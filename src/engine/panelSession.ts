@@ -14,6 +14,7 @@ import { SESSION_FILES, writeFileAtomic } from './store/sessionFiles';
 import { writeIndex } from './store/sessionIndex';
 import { createTagParser, type EndReason } from './tagParser';
 import { TurnRecorder } from './turnRecorder';
+import { previewRewind, rosterAt, TurnLedger, type RewindPreview } from './turnLedger';
 import { restoreSession } from './sessionRestore';
 
 export { EngineError } from './castState';
@@ -75,6 +76,7 @@ export class PanelSession {
     private readonly context: PromptContext,
     private opts: ResumeOptions,
     turn: number,
+    private readonly ledger: TurnLedger = new TurnLedger(),
   ) {
     this.turn = turn;
     this.client = opts.client ?? makeClient({ apiKey: opts.apiKey, baseURL: opts.baseURL });
@@ -110,7 +112,7 @@ export class PanelSession {
     if (!o.apiKey && !o.client) throw new EngineError('no-key', 'No API key: set ANTHROPIC_API_KEY (or, in VS Code, run "Dialogue: Set API Key").');
     const restored = await restoreSession(sessionDir, o.library);
     const journal = await SessionJournal.resume(sessionDir);
-    const session = new PanelSession(journal, restored.cast, restored.context, o, restored.turn);
+    const session = new PanelSession(journal, restored.cast, restored.context, o, restored.turn, restored.ledger);
     journal.setModel(o.model);
     session.record({ type: 'resume', turn: restored.turn });
     return session;
@@ -227,7 +229,111 @@ export class PanelSession {
     const addressed = target === null ? null : this.cast.find(target)!;
     const all: StageDirection[] = addressed ? [...directions, { kind: 'address', character: addressed }] : directions;
     this.context.messages.push({ role: 'user', content: [userTurnText(text, all)] });
+    this.ledger.open(turn, this.context.messages.length - 1);
     await this.runTurn(target);
+  }
+
+  /** Another sample of the last turn: same context, new call; the earlier reply stays in the log, superseded. */
+  async regenerate(): Promise<void> {
+    await this.redo('regenerate', null);
+  }
+
+  /** Resend the last human line, edited; the original stays in the log, superseded. */
+  async edit(text: string): Promise<void> {
+    if (text.trim().length === 0) throw new EngineError('bad-input', 'the edited line is empty');
+    await this.redo('edit', text);
+  }
+
+  private async redo(kind: 'regenerate' | 'edit', newText: string | null): Promise<void> {
+    this.ensureIdle();
+    const last = this.ledger.lastLive();
+    const asked = last === null ? undefined : this.humanLine(last);
+    if (last === null || !asked) throw new EngineError('bad-input', `there is no turn to ${kind} yet`);
+    this.checkBudgetAndWindow();
+    const slot = this.ledger.slot(last)!;
+    const original = this.context.messages[slot.userIndex]!.content[0]!;
+    const text = newText ?? asked.text;
+    const user = newText === null ? original : replaceFloorLine(original, asked.text, newText);
+    this.context.messages.length = slot.userIndex;
+    this.context.messages.push({ role: 'user', content: [user] });
+    this.turn++;
+    const turn = this.turn;
+    this.ledger.supersede([last]);
+    this.ledger.open(turn, slot.userIndex, kind === 'regenerate' ? slot.root : turn);
+    this.record({ type: 'supersede', turn, reason: kind, turns: [last] });
+    this.record({ type: 'human-speak', turn, text, target: asked.target, redo_of: last, redo: kind });
+    await this.runTurn(asked.target);
+  }
+
+  /** What `rewind(toTurn)` would supersede and undo, for a confirmation. */
+  rewindPreview(toTurn: number): RewindPreview {
+    this.checkRewindTarget(toTurn);
+    return previewRewind(this.events, this.ledger, this.cast.members.map((c) => c.id), toTurn);
+  }
+
+  /**
+   * Go back to the end of `toTurn` (0 = before the first turn): later turns are superseded, the context is
+   * cut back to exactly what was sent then, and the roster returns to what it was, logged as join/leave.
+   */
+  async rewind(toTurn: number): Promise<RewindPreview> {
+    this.ensureIdle();
+    const preview = this.rewindPreview(toTurn);
+    if (preview.turns.length === 0) return preview;
+    this.context.messages.length = this.ledger.contextEnd(toTurn);
+    this.ledger.supersede(preview.turns);
+    this.record({ type: 'supersede', turn: this.turn, reason: 'rewind', turns: preview.turns });
+    const then = rosterAt(this.events, toTurn);
+    const byId = (id: string): Character => this.cast.find(id) ?? this.opts.library.characters.get(id)!;
+    for (const change of preview.castChanges) {
+      const c = byId(change.id);
+      if (change.change === 'join') this.record({ type: 'join', turn: this.turn, speaker: c.id, profile_sha256: c.sha256 || '0'.repeat(64), reason: 'rewind' });
+      else this.record({ type: 'leave', turn: this.turn, speaker: c.id, reason: 'rewind' });
+    }
+    const everyone = [...this.cast.members, ...this.cast.retiredMembers];
+    this.cast.reset(then.map(byId), everyone.filter((c) => !then.includes(c.id)));
+    this.pendingRetry = null;
+    this.emit({ kind: 'cast' });
+    await this.saveContext();
+    return preview;
+  }
+
+  /** The samples of the last turn (it and its regenerations), for flipping between them. */
+  samples(): number[] {
+    const last = this.ledger.lastLive();
+    return last === null ? [] : this.ledger.samples(last);
+  }
+
+  /** Carry a different sample of the last turn forward; the one it replaces is superseded. */
+  async selectSample(turn: number): Promise<void> {
+    this.ensureIdle();
+    const last = this.ledger.lastLive();
+    if (last === null || last === turn) return;
+    if (!this.ledger.samples(last).includes(turn)) throw new EngineError('bad-input', `turn ${turn} is not a sample of turn ${last}`);
+    const slot = this.ledger.slot(turn)!;
+    this.context.messages.length = slot.userIndex + 1;
+    if (slot.reply.length > 0) this.context.messages.push({ role: 'assistant', content: [slot.reply] });
+    this.ledger.supersede([last]);
+    this.ledger.restore(turn);
+    this.record({ type: 'supersede', turn: this.turn, reason: 'select', turns: [last], restored: [turn] });
+    await this.saveContext();
+  }
+
+  private checkRewindTarget(toTurn: number): void {
+    if (!Number.isInteger(toTurn) || toTurn < 0) throw new EngineError('bad-input', 'rewind needs a turn number ≥ 0');
+    if (toTurn !== 0 && !this.ledger.isLive(toTurn)) throw new EngineError('bad-input', `turn ${toTurn} is not in the current line of the session`);
+  }
+
+  private humanLine(turn: number): { text: string; target: string | null } | undefined {
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      const e = this.events[i]!;
+      if (e.type === 'human-speak' && e.turn === turn) return e;
+    }
+    return undefined;
+  }
+
+  private ensureIdle(): void {
+    this.ensureOpen();
+    if (this.running) throw new EngineError('busy', 'the panel is still answering: stop it first');
   }
 
   /** Re-run the last turn's call after it failed with nothing received (the context already ends with its line). */
@@ -299,6 +405,7 @@ export class PanelSession {
 
   private finishTurn(turn: number, target: string | null, result: CallResult, responders: ReadonlySet<string>): void {
     if (result.text.length > 0) this.context.messages.push({ role: 'assistant', content: [result.text] });
+    this.ledger.setReply(turn, result.text);
     this.pendingRetry = result.outcome === 'failed' && result.text.length === 0 ? { directions: [], target } : null;
     if (result.outcome === 'aborted') {
       this.record({ type: 'error', turn, kind: 'stopped', message: 'Stopped by the researcher; what had arrived is kept.' });
@@ -378,7 +485,7 @@ export class PanelSession {
   }
 
   private async saveContext(): Promise<void> {
-    await writeFileAtomic(path.join(this.journal.dir, SESSION_FILES.context), JSON.stringify({ ...this.context, cache_ttl: this.opts.cacheTtl }));
+    await writeFileAtomic(path.join(this.journal.dir, SESSION_FILES.context), JSON.stringify({ ...this.context, cache_ttl: this.opts.cacheTtl, ledger: this.ledger.toJSON() }));
   }
 
   private ensureOpen(): void {
@@ -388,6 +495,14 @@ export class PanelSession {
   private emit(u: SessionUpdate): void {
     for (const l of this.listeners) l(u);
   }
+}
+
+/** The edited user message: the same stage directions, only the floor's words changed. */
+function replaceFloorLine(userText: string, oldText: string, newText: string): string {
+  const from = `From the floor: ${JSON.stringify(oldText)}`;
+  const at = userText.lastIndexOf(from);
+  if (at < 0) throw new EngineError('bad-input', 'the last human line could not be found in the context');
+  return userText.slice(0, at) + `From the floor: ${JSON.stringify(newText)}` + userText.slice(at + from.length);
 }
 
 function endReason(r: CallResult): EndReason {

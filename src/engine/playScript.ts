@@ -6,6 +6,9 @@ export const scriptActionSchema = z.union([
   z.strictObject({ say: z.string().min(1, 'say needs some text'), to: characterIdSchema.optional() }),
   z.strictObject({ add: characterIdSchema }),
   z.strictObject({ retire: characterIdSchema }),
+  z.strictObject({ regenerate: z.literal(true) }),
+  z.strictObject({ edit: z.string().min(1, 'edit needs the new text') }),
+  z.strictObject({ rewind: z.number().int().nonnegative() }),
 ]);
 export type ScriptAction = z.infer<typeof scriptActionSchema>;
 
@@ -26,7 +29,7 @@ export function parseScript(text: string, file: string): ScriptAction[] {
     }
     const r = scriptActionSchema.safeParse(json);
     if (!r.success) {
-      throw new ScriptError(`${file}:${i + 1}: not a script action — expected {"say": "..."}, {"say": "...", "to": "id"}, {"add": "id"} or {"retire": "id"}`);
+      throw new ScriptError(`${file}:${i + 1}: not a script action — expected {"say": "..."}, {"say": "...", "to": "id"}, {"add": "id"}, {"retire": "id"}, {"regenerate": true}, {"edit": "..."} or {"rewind": N}`);
     }
     actions.push(r.data);
   });
@@ -39,8 +42,12 @@ export function parseScript(text: string, file: string): ScriptAction[] {
  * addressing someone absent. Returns the first problem as a message naming the line, or null.
  */
 export function checkScriptCast(actions: readonly ScriptAction[], opening: readonly string[], known: ReadonlySet<string>, file: string, lineOf: (index: number) => number): string | null {
-  const present = new Set(opening);
-  const queued: Array<{ id: string; change: 'add' | 'retire' }> = [];
+  let present = new Set(opening);
+  let queued: Array<{ id: string; change: 'add' | 'retire' }> = [];
+  // Turn numbers as the engine will assign them, with the roster after each, so a rewind can be checked too.
+  let turn = 0;
+  let live: number[] = [];
+  const rosterAfter = new Map<number, Set<string>>([[0, new Set(opening)]]);
   const projected = (): Set<string> => {
     const s = new Set(present);
     for (const q of queued) q.change === 'add' ? s.add(q.id) : s.delete(q.id);
@@ -58,9 +65,22 @@ export function checkScriptCast(actions: readonly ScriptAction[], opening: reado
       if (!p.has(a.retire)) return `${where}: cannot retire "${a.retire}": not on the panel`;
       if (p.size <= 1) return `${where}: cannot retire "${a.retire}", the last member: a panel needs at least one`;
       queued.push({ id: a.retire, change: 'retire' });
+    } else if ('regenerate' in a || 'edit' in a) {
+      if (live.length === 0) return `${where}: nothing to ${'edit' in a ? 'edit' : 'regenerate'} before the first {"say": ...}`;
+      turn++;
+      rosterAfter.set(turn, new Set(present));
+      live = [...live.slice(0, -1), turn];
+    } else if ('rewind' in a) {
+      if (a.rewind !== 0 && !live.includes(a.rewind)) return `${where}: cannot rewind to turn ${a.rewind}: it is not a turn of the current line (live turns: ${live.join(', ') || 'none'})`;
+      live = live.filter((t) => t <= a.rewind);
+      present = new Set(rosterAfter.get(a.rewind));
+      queued = [];
     } else {
       for (const q of queued.splice(0)) q.change === 'add' ? present.add(q.id) : present.delete(q.id);
       if (a.to !== undefined && !present.has(a.to)) return `${where}: cannot address "${a.to}": not on the panel at that turn`;
+      turn++;
+      live.push(turn);
+      rosterAfter.set(turn, new Set(present));
     }
   }
   return null;

@@ -4,12 +4,19 @@ import { z } from 'zod';
 import { CastState, EngineError } from './castState';
 import { colorFromId, type Character, type Library } from './characters';
 import type { PromptContext } from './promptLayout';
+import { TurnLedger } from './turnLedger';
 import { interactiveLogSchema } from './sessionSchema';
 import { SESSION_FILES } from './store/sessionFiles';
 
 const contextFileSchema = z.object({
   system: z.array(z.string()).min(1),
   messages: z.array(z.object({ role: z.enum(['user', 'assistant']), content: z.array(z.string()).min(1) })),
+  ledger: z
+    .object({
+      slots: z.record(z.string(), z.object({ userIndex: z.number().int().nonnegative(), reply: z.string(), root: z.number().int().positive() })),
+      superseded: z.array(z.number().int().positive()),
+    })
+    .optional(),
 });
 
 /** What a closed session needs to go on: its exact context, its cast as it stood, and its last turn number. */
@@ -17,6 +24,7 @@ export interface RestoredSession {
   context: PromptContext;
   cast: CastState;
   turn: number;
+  ledger: TurnLedger;
 }
 
 /**
@@ -51,7 +59,7 @@ export async function restoreSession(sessionDir: string, library: Library): Prom
     else continue;
     cast.land();
   }
-  return { context: { system: ctx.data.system, messages: ctx.data.messages }, cast, turn };
+  return { context: { system: ctx.data.system, messages: ctx.data.messages }, cast, turn, ledger: TurnLedger.from(ctx.data.ledger) };
 }
 
 async function readOrExplain(file: string, hint: string): Promise<string> {

@@ -52,6 +52,8 @@ export const humanSpeakEventSchema = z.object({
   type: z.literal('human-speak'),
   text: z.string(),
   target: characterIdSchema.nullable(),
+  redo_of: z.number().int().positive().optional().describe('this turn asks turn N again: a regenerated sample or an edited line'),
+  redo: z.enum(['regenerate', 'edit']).optional(),
 });
 export const deliberationEventSchema = z.object({
   ...eventBase,
@@ -78,11 +80,13 @@ export const joinEventSchema = z.object({
   type: z.literal('join'),
   speaker: characterIdSchema,
   profile_sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  reason: z.literal('rewind').optional().describe('the roster went back to an earlier turn'),
 });
 export const leaveEventSchema = z.object({
   ...eventBase,
   type: z.literal('leave'),
   speaker: characterIdSchema,
+  reason: z.literal('rewind').optional().describe('the roster went back to an earlier turn'),
 });
 /** A present member's profile was re-read from its edited file (lands at a turn boundary like a join). */
 export const reviseEventSchema = z.object({
@@ -123,6 +127,17 @@ export const retryEventSchema = z.object({
 });
 /** A closed session was continued in the same folder. */
 export const resumeEventSchema = z.object({ ...eventBase, type: z.literal('resume') });
+/**
+ * Turns whose events no longer carry the conversation forward (the log stays append-only: nothing is
+ * deleted). `restored` turns come back into the line (a researcher flipped back to an earlier sample).
+ */
+export const supersedeEventSchema = z.object({
+  ...eventBase,
+  type: z.literal('supersede'),
+  reason: z.enum(['regenerate', 'edit', 'rewind', 'select']),
+  turns: z.array(z.number().int().positive()),
+  restored: z.array(z.number().int().positive()).optional(),
+});
 
 export const interactiveEventSchema = z.discriminatedUnion('type', [
   introEventSchema,
@@ -139,6 +154,7 @@ export const interactiveEventSchema = z.discriminatedUnion('type', [
   errorEventSchema,
   retryEventSchema,
   resumeEventSchema,
+  supersedeEventSchema,
 ]);
 
 export type SessionEvent = z.infer<typeof interactiveEventSchema>;
@@ -176,6 +192,8 @@ export const interactiveLogSchema = z.object({
   participants: z.array(participantSchema).min(2),
   events: z.array(interactiveEventSchema),
   totals: totalsSchema,
+  continues_from: z.string().optional().describe('session id this one was carried over from'),
+  continued_in: z.string().optional().describe('session id this one was carried over to'),
   recovered_at: isoTime.optional().describe('set when the log was finalised from the journal after a crash, not by a normal close'),
 });
 export type InteractiveLog = z.infer<typeof interactiveLogSchema>;

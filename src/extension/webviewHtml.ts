@@ -27,10 +27,14 @@ function escapeHtml(text: string): string {
     .replace(/'/g, '&#39;');
 }
 
-// A CSP source list is space-separated, and `;` ends the directive: neither may come from a caller's string.
-function cspToken(value: string): string {
-  if (!/^[^\s;,'"]+$/.test(value)) throw new Error(`not a CSP source: ${JSON.stringify(value)}`);
-  return value;
+// `;` would end the directive and let the caller's string start another (e.g. script-src 'unsafe-inline'),
+// and a quoted keyword would widen this one; a plain space-separated list of sources is all that may pass.
+function cspSources(value: string): string {
+  const sources = value.trim().split(/\s+/);
+  if (!value.trim() || sources.some((s) => !/^[^\s;,'"]+$/.test(s))) {
+    throw new Error(`not a CSP source: ${JSON.stringify(value)}`);
+  }
+  return sources.join(' ');
 }
 
 /** 16 random bytes, base64: unguessable per page load, as CSP nonces must be. */
@@ -43,7 +47,7 @@ export function makeNonce(): string {
  * nonce'd script and one stylesheet, both from `cspSource`; the script builds the UI after `init`.
  */
 export function renderWebviewHtml(o: WebviewHtmlOptions): string {
-  const source = cspToken(o.cspSource);
+  const source = cspSources(o.cspSource);
   if (!/^[A-Za-z0-9+/=_-]+$/.test(o.nonce)) throw new Error('nonce must be base64');
   const theme: Theme = THEMES.includes(o.theme) ? o.theme : 'cream';
   const csp = [

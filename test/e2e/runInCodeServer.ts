@@ -84,14 +84,25 @@ async function whenWorkbenchRestored(page: Page): Promise<void> {
 }
 
 /** Runs a command by its palette title ("Category: Title"), as a person would: F1, type, Enter. */
-export async function runCommand(page: Page, title: string): Promise<void> {
+export async function runCommand(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
   const input = page.locator('.quick-input-widget input');
+  const match = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  const deadline = Date.now() + timeoutMs;
   await page.keyboard.press('F1');
   await input.waitFor({ state: 'visible' });
-  await input.fill(`>${title}`);
+  // The palette lists the commands known when the filter text changes; an extension's contributions
+  // can register a moment after the workbench is restored, so re-type until the command shows up.
+  for (;;) {
+    await input.fill(`>${title}`);
+    try {
+      await match.waitFor({ state: 'visible', timeout: 1_000 });
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`command "${title}" never appeared in the palette`, { cause: error });
+      await input.fill('>');
+    }
+  }
   // Enter before the list has filtered would run whatever was first before.
-  const match = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await match.waitFor({ state: 'visible' });
   await input.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }

@@ -10,7 +10,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './runInCodeServer';
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (mode.includes('url')) env.DIALOGUE_E2E_URL = server.url;
   if (mode.includes('ws')) env.DIALOGUE_E2E_BROWSER_WS = bs.wsEndpoint();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'node_modules/mocha/bin/mocha.js', '--no-config', '--timeout', '60000', 'test/e2e/fixtureExtension/ui/fixturePanel.ui.ts'], { env, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'node_modules/mocha/bin/mocha.js', '--no-config', '--timeout', '60000', 'test/e2e/fixtureExtension/ui/fixturePanel.ui.ts'], { env, encoding: 'utf8', timeout: 150000 }); console.log(r.stdout.slice(-3000), r.stderr.slice(-2000));
   console.log(mode, r.status, (r.stdout.match(/\d+ passing|\d+ failing/g) || []).join(' '));
   await bs.close(); await server.stop();
 })();

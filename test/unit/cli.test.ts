@@ -163,6 +163,37 @@ describe('CLI (node dist/cli.js)', function () {
     assert.equal((await run(['audit', sessionsDir()])).code, 0);
   });
 
+  it('plays regenerate, edit and rewind actions, reusing the cached prefix, and the folder audits', async () => {
+    const file = await script([
+      { say: 'One.' },
+      { say: 'Two.' },
+      { regenerate: true },
+      { edit: 'Two, edited.' },
+      { add: 'tomas' },
+      { say: 'Four.' },
+      { rewind: 1 },
+      { say: 'Two, again.' },
+    ]);
+    const r = await run(['play', '--workspace', work, '--cast', 'mara,oskar,ilse', '--script', file]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /\[rewind to turn 1\] superseded turns 4, 5/);
+    const [, two, regen, edited, , again] = api.requests;
+    assert.equal(regen!.raw, two!.raw, 'regenerate resends the same bytes');
+    assert.equal(regen!.usage!.cache_creation_input_tokens, 0);
+    assert.ok(edited!.usage!.cache_read_input_tokens > 0);
+    assert.ok(again!.usage!.cache_read_input_tokens >= api.requests[0]!.usage!.cache_creation_input_tokens + api.requests[0]!.usage!.cache_read_input_tokens, 'the rewound request reads turn 1\'s prefix');
+    const log = JSON.parse(await fs.readFile(path.join(lastLine(r.stdout), 'event-log.json'), 'utf8'));
+    assert.deepEqual(log.events.filter((e: { type: string }) => e.type === 'supersede').map((e: { reason: string }) => e.reason), ['regenerate', 'edit', 'rewind']);
+    assert.equal((await run(['audit', sessionsDir()])).code, 0);
+  });
+
+  it('rejects a rewind to a turn that is not in the line, before writing anything', async () => {
+    const r = await run(['play', '--workspace', work, '--cast', 'mara', '--script', await script([{ say: 'One.' }, { regenerate: true }, { rewind: 1 }])]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /script\.jsonl:3: cannot rewind to turn 1/);
+    assert.deepEqual(await sessionFolders(), []);
+  });
+
   it('audit reports an invalid folder with exit 1, and index regenerates', async () => {
     const bad = path.join(sessionsDir(), '2026-11-22T0000Z-broken');
     await fs.mkdir(bad, { recursive: true });

@@ -97,6 +97,7 @@ function renderEvent(e: SessionEvent, nameOf: (id: string) => string): string | 
     case 'cost': // summed at the end of the turn
     case 'retry': // waiting out an API error says nothing about the conversation
     case 'floor':
+    case 'supersede':
       return null;
   }
 }
