@@ -12,6 +12,15 @@ const common = {
   legalComments: 'none',
 };
 
+// zod's error-message translations are ~260 KB the webview never shows (it reports bad messages in English).
+const stubZodLocales = {
+  name: 'stub-zod-locales',
+  setup(b) {
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (a) => (a.importer.includes(`${'/'}zod${'/'}`) || a.importer.includes('\\zod\\') ? { path: a.path, namespace: 'zod-locales-stub' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales-stub' }, () => ({ contents: 'export {}', loader: 'js' }));
+  },
+};
+
 const builds = [
   {
     ...common,
@@ -38,6 +47,7 @@ const builds = [
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
+    plugins: [stubZodLocales],
   },
 ];
 

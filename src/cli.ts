@@ -22,6 +22,8 @@ const USAGE = `Usage: node dist/cli.js <command>
   audit DIR      validate every session folder under DIR (exit 1 if any is invalid)
   recover DIR    finalise every unclosed session under DIR from its journal
   index DIR      regenerate DIR/index.json from the session folders
+  carry-over SESSION_DIR [--workspace DIR] [--model ID]
+                 summarise a closed session into a fresh one with the same cast; prints the new folder
 Environment: ANTHROPIC_API_KEY (required for play), ANTHROPIC_BASE_URL, DIALOGUE_PRICES (JSON price overrides).`;
 
 async function main(argv: string[]): Promise<number> {
@@ -35,6 +37,8 @@ async function main(argv: string[]): Promise<number> {
       return recover(rest);
     case 'index':
       return index(rest);
+    case 'carry-over':
+      return carryOver(rest);
     case undefined:
     case '-h':
     case '--help':
@@ -71,6 +75,32 @@ async function index(args: string[]): Promise<number> {
   const dir = oneDir(args, 'index');
   const file = await writeIndex(dir);
   process.stdout.write(`${path.join(dir, 'index.json')}: ${file.sessions.length} session(s)\n`);
+  return 0;
+}
+
+async function carryOver(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, strict: true, allowPositionals: true, options: { workspace: { type: 'string' }, model: { type: 'string' }, 'max-tokens': { type: 'string' } } });
+  if (positionals.length !== 1) throw new UsageError('usage: carry-over SESSION_DIR [--workspace DIR] [--model ID]');
+  const sessionDir = path.resolve(positionals[0]!);
+  const apiKey = process.env.ANTHROPIC_API_KEY ?? '';
+  if (!apiKey) throw new UsageError('ANTHROPIC_API_KEY is not set: export your Anthropic API key to carry a session over');
+  const workspace = path.resolve(values.workspace ?? path.join(sessionDir, '..', '..'));
+  const library = await loadLibrary(path.join(workspace, 'characters'));
+  const log = JSON.parse(await readInput(path.join(sessionDir, 'event-log.json'), 'session log (is the session closed? run `recover` first)')) as { brief?: { id: string } | null; model?: string };
+  const brief = log.brief ? library.briefs.get(log.brief.id) ?? null : null;
+  const session = await PanelSession.resume(sessionDir, {
+    library,
+    model: values.model ?? log.model ?? DEFAULT_MODEL,
+    maxTokens: positiveInt(values['max-tokens'], '--max-tokens') ?? 4096,
+    cacheTtl: '5m',
+    deliberationDepth: 'full',
+    sessionsDir: path.dirname(sessionDir),
+    apiKey,
+    ...(process.env.ANTHROPIC_BASE_URL ? { baseURL: process.env.ANTHROPIC_BASE_URL } : {}),
+  });
+  const { next } = await session.carryOver({ library, brief });
+  const { dir } = await next.close();
+  process.stdout.write(`carried over ${path.basename(sessionDir)} into ${path.basename(dir)}\n${dir}\n`);
   return 0;
 }
 

@@ -56,6 +56,15 @@ export const streamPartSchema = z.object({
 });
 export type StreamPart = z.infer<typeof streamPartSchema>;
 
+export const rewindPreviewSchema = z.object({
+  toTurn: z.number().int().nonnegative(),
+  turns: z.array(z.number().int().positive()),
+  humanLines: z.number().int().nonnegative(),
+  responses: z.number().int().nonnegative(),
+  castChanges: z.array(z.object({ id: characterIdSchema, change: z.enum(['join', 'leave']) })),
+});
+export type RewindPreviewView = z.infer<typeof rewindPreviewSchema>;
+
 export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('init'),
@@ -85,6 +94,8 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('theme'), theme: themeSchema }),
   z.object({ type: z.literal('meter'), meter: meterSchema }),
   z.object({ type: z.literal('readOnly'), readOnly: z.boolean(), canContinue: z.boolean() }),
+  /** the answer to `previewRewind`: what a rewind to `toTurn` would supersede, for the confirmation. */
+  z.object({ type: z.literal('rewindPreview'), preview: rewindPreviewSchema }),
 ]);
 export type HostMessage = z.infer<typeof hostMessageSchema>;
 
@@ -98,6 +109,17 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('applyEdit'), id: characterIdSchema }),
   z.object({ type: z.literal('action'), action: bannerActionSchema }),
   z.object({ type: z.literal('setTtl'), ttl: z.enum(['5m', '1h']) }),
+  /** another sample of the last turn. */
+  z.object({ type: z.literal('regenerate') }),
+  /** resend the last human line with new text. */
+  z.object({ type: z.literal('edit'), text: z.string().min(1).max(100_000) }),
+  /** ask what a rewind to `turn` would supersede (answered by `rewindPreview`); 0 = before the first turn. */
+  z.object({ type: z.literal('previewRewind'), turn: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('rewind'), turn: z.number().int().nonnegative() }),
+  /** carry a different sample of the last turn forward. */
+  z.object({ type: z.literal('selectSample'), turn: z.number().int().positive() }),
+  /** summarise this session into a fresh one (context nearly full, or by choice). */
+  z.object({ type: z.literal('carryOver') }),
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string().max(10_000) }),
 ]);
 export type WebviewMessage = z.infer<typeof webviewMessageSchema>;

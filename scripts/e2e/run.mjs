@@ -4,9 +4,14 @@
 //
 //   node scripts/e2e/run.mjs [--target fixture|extension] [--extension DIR] [--suite DIR|none]
 //        [--ui PATTERN[,PATTERN...]|none] [--workspace DIR] [--setup FILE] [--screenshots DIR]
+//        [--electron]
 //
-// Each option can also come from the environment (--ui -> DIALOGUE_E2E_UI, and so on). A target is a
-// preset; the options override its parts. PATTERN is a file or `folder/*.ui.ts`.
+// Each option can also come from the environment: DIALOGUE_E2E_TARGET, _EXTENSION, _SUITE, _UI,
+// _WORKSPACE_SOURCE, _SETUP, _SCREENSHOTS. A target is a preset; the options override its parts.
+// PATTERN is a file or `folder/*.ui.ts`. --setup names a module exporting `setup()` that returns
+// `{ env, teardown? }` (e.g. a local API stand-in's URL): that env reaches the extension host and the
+// UI tests. --electron runs the in-host suite in desktop VS Code via @vscode/test-electron instead
+// (needs a machine that can download VS Code; exits 2 at once where it cannot).
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -74,9 +79,10 @@ function expandPatterns(list) {
   return files;
 }
 
-function runSuites(env) {
+/** Runs one of the TypeScript runners in test/e2e/ and resolves with its exit code. */
+function runTypeScript(file, env) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join('test', 'e2e', 'runSuites.ts')], {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join('test', 'e2e', file)], {
       cwd: repoRoot,
       env,
       stdio: ['ignore', 'inherit', 'inherit'],
@@ -84,7 +90,7 @@ function runSuites(env) {
     // Let the child clean up its server and browser on Ctrl-C; we only wait for it.
     for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
     child.on('error', (error) => {
-      console.error(`[e2e] could not start runSuites: ${error.message}`);
+      console.error(`[e2e] could not start ${file}: ${error.message}`);
       resolve(1);
     });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
@@ -111,11 +117,16 @@ async function main() {
   for (const file of target.mustExist ?? []) {
     if (!fs.existsSync(path.join(repoRoot, file))) fail(`${file} is missing: run \`npm run build\` first`);
   }
-  const missing = missingDebianPackages('run');
+  const electron = process.argv.includes('--electron');
+  const missing = electron ? [] : missingDebianPackages('run');
   if (missing.length > 0) fail(`missing Debian package(s) ${missing.join(', ')}: apt-get install -y ${missing.join(' ')}`);
 
-  const install = await ensureCodeServer();
-  console.log(`[e2e] code-server ${install.reused ? 'reused' : 'installed'} in ${install.seconds.toFixed(1)} s`);
+  let serverMain = '';
+  if (!electron) {
+    const install = await ensureCodeServer();
+    serverMain = install.serverMain;
+    console.log(`[e2e] code-server ${install.reused ? 'reused' : 'installed'} in ${install.seconds.toFixed(1)} s`);
+  }
 
   let runner = '';
   if (suite && suite !== 'none') {
@@ -123,12 +134,12 @@ async function main() {
     runner = built.runner;
     console.log(`[e2e] in-host suite built (${built.tests.length} file(s)) in ${built.seconds.toFixed(2)} s`);
   }
-  if (!runner && uiFiles.length === 0) fail('nothing to run: no in-host suite and no UI test files');
+  if (!runner && (electron || uiFiles.length === 0)) fail('nothing to run: no in-host suite and no UI test files');
 
-  const code = await runSuites({
+  const code = await runTypeScript(electron ? 'runElectron.ts' : 'runSuites.ts', {
     ...process.env,
     ...target.env,
-    DIALOGUE_CODE_SERVER_MAIN: install.serverMain,
+    DIALOGUE_CODE_SERVER_MAIN: serverMain,
     DIALOGUE_E2E_EXTENSION: extension,
     DIALOGUE_E2E_SUITE_RUNNER: runner,
     DIALOGUE_E2E_UI_FILES: uiFiles.join(path.delimiter),
@@ -137,7 +148,8 @@ async function main() {
     DIALOGUE_E2E_SCREENSHOTS: screenshots,
   });
   const total = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`[e2e] ${code === 0 ? 'passed' : 'FAILED'} (target ${targetName}) in ${total} s; screenshots in ${screenshots}`);
+  const how = electron ? 'desktop VS Code' : 'code-server';
+  console.log(`[e2e] ${code === 0 ? 'passed' : 'FAILED'} (target ${targetName}, ${how}) in ${total} s; screenshots in ${screenshots}`);
   return code;
 }
 

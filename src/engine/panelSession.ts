@@ -14,6 +14,7 @@ import { SESSION_FILES, writeFileAtomic } from './store/sessionFiles';
 import { writeIndex } from './store/sessionIndex';
 import { createTagParser, type EndReason } from './tagParser';
 import { TurnRecorder } from './turnRecorder';
+import { writeCarryOverSummary } from './carryOver';
 import { previewRewind, rosterAt, TurnLedger, type RewindPreview } from './turnLedger';
 import { restoreSession } from './sessionRestore';
 
@@ -46,6 +47,8 @@ export interface PanelSessionOptions {
   contextWindow?: number | null;
   /** injectable for tests and the benchmark: the API client. */
   client?: Anthropic;
+  /** set when this session continues another (carry-over): the summary opens the context. */
+  carriedOver?: { from: string; summary: string };
 }
 
 export type ResumeOptions = Omit<PanelSessionOptions, 'cast' | 'brief' | 'title'>;
@@ -98,11 +101,12 @@ export class PanelSession {
       started_at: new Date().toISOString(),
       model: o.model,
       brief: o.brief ? { id: o.brief.id, title: o.brief.title } : null,
+      ...(o.carriedOver ? { continues_from: o.carriedOver.from } : {}),
     });
-    const context: PromptContext = { system: openingSystem(o.deliberationDepth, o.brief, cast), messages: [] };
+    const context: PromptContext = { system: openingSystem(o.deliberationDepth, o.brief, cast, o.carriedOver), messages: [] };
     const session = new PanelSession(journal, new CastState(cast), context, o, 0);
     for (const c of cast) journal.noteParticipant({ id: c.id, name: c.name, glyph: c.glyph, color: c.color });
-    session.record({ type: 'intro', turn: 0, brief: journal.header.brief, cast: cast.map((c) => c.id) });
+    session.record({ type: 'intro', turn: 0, brief: journal.header.brief, cast: cast.map((c) => c.id), ...(o.carriedOver ? { carried_over: o.carriedOver } : {}) });
     await session.saveContext();
     return session;
   }
@@ -263,6 +267,57 @@ export class PanelSession {
     this.record({ type: 'supersede', turn, reason: kind, turns: [last] });
     this.record({ type: 'human-speak', turn, text, target: asked.target, redo_of: last, redo: kind });
     await this.runTurn(asked.target);
+  }
+
+  /**
+   * Carry the session over to a fresh one: the model summarises it over the live (cached) context, this
+   * session closes, and a new session opens with the same cast (their current files) and the summary. Retired
+   * members' materials are dropped here, and only here. Both logs link to each other.
+   */
+  async carryOver(o: { library: Library; brief: Brief | null }): Promise<{ closedDir: string; next: PanelSession }> {
+    this.ensureIdle();
+    const present = this.cast.members.map((c) => o.library.characters.get(c.id) ?? c);
+    const abort = new AbortController();
+    this.abort = abort;
+    let done!: () => void;
+    this.running = new Promise<void>((r) => (done = r));
+    this.emit({ kind: 'answering', answering: true });
+    let summary: string;
+    try {
+      const result = await writeCarryOverSummary(this.client, this.context, present, {
+        model: this.opts.model,
+        maxTokens: this.opts.maxTokens,
+        ttl: this.opts.cacheTtl,
+        apiKey: this.opts.apiKey,
+        signal: abort.signal,
+        onRetry: (n) => this.record({ type: 'retry', turn: this.turn, status: n.status, attempt: n.attempt, wait_ms: n.waitMs }),
+      });
+      this.recordCost(this.turn, result.call);
+      if (result.call.outcome !== 'complete' || result.summary.length === 0) {
+        const message = result.call.error?.message ?? (result.call.outcome === 'aborted' ? 'the carry-over was stopped' : 'the model wrote no summary');
+        this.record({ type: 'error', turn: this.turn, kind: 'carry-over', message });
+        throw new EngineError('bad-input', `carry-over failed: ${message}`);
+      }
+      summary = result.summary;
+    } finally {
+      this.abort = null;
+      this.running = null;
+      done();
+      this.emit({ kind: 'answering', answering: false });
+    }
+    const next = await PanelSession.start({
+      ...this.opts,
+      library: o.library,
+      cast: present.map((c) => c.id),
+      brief: o.brief,
+      title: this.title,
+      sessionsDir: path.dirname(this.dir),
+      carriedOver: { from: this.id, summary },
+    });
+    const { dir } = await this.close();
+    await linkContinuation(dir, next.id);
+    await writeIndex(path.dirname(dir));
+    return { closedDir: dir, next };
   }
 
   /** What `rewind(toTurn)` would supersede and undo, for a confirmation. */

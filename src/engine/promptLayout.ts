@@ -43,7 +43,7 @@ export interface MegapromptRequest {
 const DEPTH_RULE: Record<DeliberationDepth, string> = {
   off: 'Skip the confer entirely: never write a <confer> block. Go straight to the responses.',
   brief: 'Keep the confer short: one or two <line>s in all, just enough to settle who leads and why.',
-  full: 'The confer is a flowing back-and-forth of three to six <line>s in which members react to each other — no fixed rounds, not everyone has to speak in it, and nobody recaps.',
+  full: 'The confer is a flowing back-and-forth of three to six <line>s in which members react to each other — no fixed rounds, not everyone has to speak in it, and nobody recaps. With a large panel (more than five members), keep it to the members the line concerns most, at most eight <line>s, so it stays readable.',
 };
 
 /** The rules block: the first system block, identical for every session with the same depth. */
@@ -90,8 +90,27 @@ function attr(s: string): string {
 }
 
 /** The system blocks of a new session: rules, the brief, then each opening member's materials. */
-export function openingSystem(depth: DeliberationDepth, brief: Brief | null, cast: readonly Character[]): string[] {
-  return [rulesBlock(depth), ...(brief ? [briefBlock(brief)] : []), ...cast.map((c) => materialsBlock(c))];
+export function openingSystem(depth: DeliberationDepth, brief: Brief | null, cast: readonly Character[], carriedOver?: { from: string; summary: string }): string[] {
+  return [
+    rulesBlock(depth),
+    ...(brief ? [briefBlock(brief)] : []),
+    ...cast.map((c) => materialsBlock(c)),
+    ...(carriedOver ? [carryOverBlock(carriedOver.from, carriedOver.summary)] : []),
+  ];
+}
+
+/** The summary that opens a carried-over session: the panel already had this conversation. */
+export function carryOverBlock(from: string, summary: string): string {
+  return `<carried-over from="${attr(from)}">\nThis panel is continuing an earlier session with the same floor. What happened so far, as the panel remembers it:\n${summary}\n</carried-over>`;
+}
+
+/** The request for a carry-over summary: appended to the live context so its cached prefix is read, not rewritten. */
+export function carryOverRequestText(present: readonly Character[]): string {
+  const ids = present.map((c) => `<member id="${c.id}">…</member>`).join('\n');
+  return `<stage>The session is about to be carried over into a fresh context. Step out of the turn format for this one reply.</stage>
+Write a compact summary of the session so far, for the same panel to continue from: what the floor asked and what was said, the positions, agreements and open questions, in at most 300 words. Then, for each member present, where they stand now, in their own voice and from their own perspective (at most 120 words each). Answer exactly in this shape and nothing else:
+<summary>…</summary>
+${ids}`;
 }
 
 /** The user message of one turn: stage directions (cast changes, then any address), then the floor's line. */

@@ -46,6 +46,10 @@ export const introEventSchema = z.object({
   type: z.literal('intro'),
   brief: briefRefSchema.nullable(),
   cast: z.array(characterIdSchema).min(1),
+  carried_over: z
+    .object({ from: z.string(), summary: z.string() })
+    .optional()
+    .describe('this session continues another: the summary the model wrote of it, which opens this context'),
 });
 export const humanSpeakEventSchema = z.object({
   ...eventBase,

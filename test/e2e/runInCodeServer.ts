@@ -30,6 +30,7 @@ const WORKBENCH_NOISE = [
   /^ChatSessionStore:/,
   /^\[Service Worker\] registration/,
   /^\[lifecycle\] Long running operations during shutdown/,
+  /^\[driver\] /,
 ];
 
 function isNoise(text: string): boolean {
