@@ -79,6 +79,8 @@ function codeServerPaths(cacheDir) {
     root,
     serverMain: path.join(root, 'lib', 'vscode', 'out', 'server-main.js'),
     ripgrep: path.join(root, 'lib', 'vscode', 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg'),
+    // Built by code-server's postinstall (its nested npm install); absent if install scripts were skipped.
+    nativePty: path.join(root, 'lib', 'vscode', 'node_modules', 'node-pty', 'build', 'Release', 'pty.node'),
   };
 }
 
@@ -171,12 +173,25 @@ export async function ensureCodeServer(options = {}) {
   fs.mkdirSync(cacheDir, { recursive: true });
   fs.writeFileSync(
     path.join(cacheDir, 'package.json'),
-    JSON.stringify({ name: 'dialogue-e2e-code-server', private: true, description: 'cache; safe to delete' }, null, 2),
+    JSON.stringify(
+      {
+        name: 'dialogue-e2e-code-server',
+        private: true,
+        description: 'cache of the e2e harness; safe to delete',
+        // npm 11 asks for install scripts to be approved; code-server's postinstall is the whole install.
+        allowScripts: { 'code-server': true, argon2: true },
+      },
+      null,
+      2,
+    ),
   );
   seedRipgrepCache(log);
   await runNpmInstall(cacheDir, log);
   if (!fs.existsSync(paths.serverMain)) throw new Error(`install finished but ${paths.serverMain} is missing`);
   if (!fs.existsSync(paths.ripgrep)) throw new Error(`install finished but ripgrep is missing at ${paths.ripgrep}`);
+  if (!fs.existsSync(paths.nativePty)) {
+    throw new Error(`install finished but ${paths.nativePty} was not built: did npm skip code-server's install scripts?`);
+  }
 
   const seconds = (Date.now() - started) / 1000;
   fs.writeFileSync(

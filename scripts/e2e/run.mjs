@@ -29,8 +29,8 @@ const TARGETS = {
     suite: 'test/e2e/fixtureExtension/suite',
     ui: 'test/e2e/fixtureExtension/ui/*.ui.ts',
     workspace: '',
-    setup: '',
-    env: { FIXTURE_GREETING: 'hello from the harness' },
+    setup: 'test/e2e/fixtureExtension/setup.ts',
+    env: {},
   },
   extension: {
     extension: '.',
@@ -130,7 +130,9 @@ async function main() {
 
   let runner = '';
   if (suite && suite !== 'none') {
-    const built = await buildSuite({ suiteDir: suite, outDir: path.join('out', 'e2e', targetName) });
+    const built = await buildSuite({ suiteDir: suite, outDir: path.join('out', 'e2e', targetName) }).catch((error) =>
+      fail(`building the in-host suite failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
     runner = built.runner;
     console.log(`[e2e] in-host suite built (${built.tests.length} file(s)) in ${built.seconds.toFixed(2)} s`);
   }

@@ -12,6 +12,7 @@ import type { NewEvent, SessionEvent } from './sessionSchema';
 import { SessionJournal } from './store/sessionJournal';
 import { SESSION_FILES, writeFileAtomic } from './store/sessionFiles';
 import { writeIndex } from './store/sessionIndex';
+import { linkContinuation } from './store/sessionContinuation';
 import { createTagParser, type EndReason } from './tagParser';
 import { TurnRecorder } from './turnRecorder';
 import { writeCarryOverSummary } from './carryOver';
@@ -66,6 +67,8 @@ export class PanelSession {
   private running: Promise<void> | null = null;
   private turn: number;
   private lastCallAt: number | null = null;
+  /** the ttl the last call cached with: warmth depends on it, the next write's price on the current setting. */
+  private lastCallTtl: CacheTtl = '5m';
   private lastContextTokens = 0;
   private spentUsd = 0;
   private unpricedCalls = 0;
@@ -192,7 +195,7 @@ export class PanelSession {
   meter(now = Date.now()): Meter {
     const info = findModel(this.opts.model, this.opts.prices);
     const window = minDefined(info?.contextWindow, this.opts.contextWindow ?? undefined) ?? null;
-    const warmUntil = this.lastCallAt === null ? null : this.lastCallAt + TTL_MS[this.opts.cacheTtl];
+    const warmUntil = this.lastCallAt === null ? null : this.lastCallAt + TTL_MS[this.lastCallTtl];
     let coldWriteUsd: number | null = null;
     if (info && this.lastContextTokens > 0 && (warmUntil === null || now >= warmUntil)) {
       const tier = info.tiers.find((t) => t.upToPromptTokens === null || this.lastContextTokens <= t.upToPromptTokens) ?? info.tiers[info.tiers.length - 1]!;
@@ -444,6 +447,7 @@ export class PanelSession {
         this.opts.apiKey,
       );
       this.lastCallAt = Date.now();
+      this.lastCallTtl = this.opts.cacheTtl;
       parser.end(endReason(result));
       this.recordCost(turn, result);
       this.finishTurn(turn, target, result, recorder.responders);

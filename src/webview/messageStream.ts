@@ -3,7 +3,10 @@ import type { SessionEvent } from './sessionEvent';
 import type { Announcer } from './announcer';
 import { el, formatTokens, formatUsd } from './elements';
 import { glyphAvatar, paintMember, type MemberDirectory } from './members';
+import { renderMarkdown } from './safeMarkdown';
+import { StreamLayout } from './streamLayout';
 import { StreamedText } from './streamedText';
+import type { TurnLine } from './turnLine';
 
 type CostEvent = Extract<SessionEvent, { type: 'cost' }>;
 
@@ -28,17 +31,19 @@ const PINNED_SLACK_PX = 48;
 /**
  * The main chat: floor lines, one message per character, passes, cast changes, per-turn cost beside the
  * floor-returns marker. It only ever appends (or edits the one message being streamed); nothing already
- * on screen is re-rendered.
+ * on screen is re-rendered. A superseded turn is only collapsed (see StreamLayout), never removed.
  */
 export class MessageStream {
   /** The scroll container. */
   readonly element = el('section', { class: 'stream', 'aria-label': 'Conversation', tabindex: '0' });
-  private readonly list = el('div', { class: 'stream-list' });
+  readonly layout = new StreamLayout();
   private readonly spoken = new Map<string, Spoken>();
   /** Messages still streaming (kept apart so settling them never walks the whole history). */
   private readonly open = new Set<Spoken>();
   private readonly costs = new Map<number, TurnCost>();
   private readonly floorMarkers = new Map<number, HTMLElement>();
+  private readonly floorReturnRows = new Map<number, HTMLElement>();
+  private readonly floorActionSlots = new Map<number, HTMLElement>();
   private pinned = true;
   private scrollQueued = false;
   private autoScrollTop = -1;
@@ -46,8 +51,9 @@ export class MessageStream {
   constructor(
     private readonly members: MemberDirectory,
     private readonly announcer: Announcer,
+    private readonly line: TurnLine,
   ) {
-    this.element.append(this.list);
+    this.element.append(this.layout.list);
     // Reading layout here is fine: it happens on a scroll, never per delta.
     this.element.addEventListener('scroll', () => {
       const s = this.element;
@@ -62,11 +68,13 @@ export class MessageStream {
   }
 
   reset(): void {
-    this.list.replaceChildren();
+    this.layout.reset();
     this.spoken.clear();
     this.open.clear();
     this.costs.clear();
     this.floorMarkers.clear();
+    this.floorReturnRows.clear();
+    this.floorActionSlots.clear();
     this.pinned = true;
     this.autoScrollTop = -1;
   }
@@ -74,12 +82,9 @@ export class MessageStream {
   /** `live` is false while replaying history: nothing is announced then. */
   addEvent(ev: SessionEvent, live: boolean): void {
     switch (ev.type) {
-      case 'intro': {
-        const names = ev.cast.map((id) => this.members.name(id));
-        const brief = ev.brief ? ` · ${ev.brief.title}` : '';
-        this.note(`The panel opens: ${listNames(names)}${brief}`, 'intro');
+      case 'intro':
+        this.intro(ev);
         break;
-      }
       case 'human-speak':
         this.floorLine(ev.text, ev.target, ev.turn);
         break;
@@ -89,20 +94,30 @@ export class MessageStream {
       case 'pass': {
         const m = this.members.get(ev.speaker);
         const row = el('div', { class: 'pass' }, glyphAvatar(m, 'small'), `${this.members.shortName(ev.speaker)} passes`);
-        this.append(row);
+        this.append(row, ev.turn);
         break;
       }
       case 'join':
-        this.note(`${this.members.name(ev.speaker)} joins the panel`, 'cast-change');
+      case 'leave': {
+        const name = this.members.name(ev.speaker);
+        if (ev.reason === 'rewind') {
+          this.layout.appendTop(this.note(`${name} ${ev.type === 'join' ? 'rejoins' : 'leaves'} the panel (rewind)`, 'cast-change'));
+        } else {
+          this.append(this.note(`${name} ${ev.type === 'join' ? 'joins' : 'leaves'} the panel`, 'cast-change'), ev.turn);
+        }
         break;
-      case 'leave':
-        this.note(`${this.members.name(ev.speaker)} leaves the panel`, 'cast-change');
-        break;
+      }
       case 'revise':
-        this.note(`${this.members.name(ev.speaker)}'s profile was updated`, 'cast-change');
+        this.append(this.note(`${this.members.name(ev.speaker)}'s profile was updated`, 'cast-change'), ev.turn);
         break;
       case 'resume':
-        this.note('Session continued', 'intro');
+        this.layout.appendTop(this.note('Session continued', 'intro'));
+        break;
+      case 'supersede':
+        if (ev.reason === 'rewind') {
+          const n = ev.turns.length;
+          this.layout.appendTop(this.note(`Rewound: ${n === 1 ? 'the last turn is' : `${n} turns are`} superseded (kept in the log)`, 'rewind'));
+        }
         break;
       case 'cost':
         this.addCost(ev);
@@ -111,21 +126,41 @@ export class MessageStream {
         this.settle();
         this.floorReturns(ev.turn);
         break;
-      case 'anomaly': {
-        const box = el('details', { class: 'anomaly' },
-          el('summary', {}, `Off-format reply (${ev.kind})`),
-          el('div', { class: 'anomaly-detail' }, ev.detail));
-        this.append(box);
+      case 'anomaly':
+        if (ev.kind === 'context-warning') {
+          this.append(el('div', { class: 'context-warning', role: 'note' },
+            el('span', { class: 'context-warning-icon', 'aria-hidden': 'true' }, '⚠'),
+            el('span', {}, `Context nearly full: ${ev.detail}. Carry the session over to keep going.`)), ev.turn);
+        } else {
+          this.append(el('details', { class: 'anomaly' },
+            el('summary', {}, `Off-format reply (${ev.kind})`),
+            el('div', { class: 'anomaly-detail' }, ev.detail)), ev.turn);
+        }
         break;
-      }
       case 'error':
         this.append(el('div', { class: `error-line kind-${ev.kind === 'stopped' ? 'stopped' : 'failed'}`, role: 'note' },
-          ev.kind === 'stopped' ? 'Stopped — the panel was cut off' : `Error (${ev.kind}): ${ev.message}`));
+          ev.kind === 'stopped' ? 'Stopped — the panel was cut off' : `Error (${ev.kind}): ${ev.message}`), ev.turn);
         break;
       case 'deliberation':
       case 'retry':
         break; // the drawer and the notice line own these
     }
+  }
+
+  /** The turns whose liveness changed: collapse or restore their blocks; `refresh` redraws the run markers. */
+  applySupersede(changed: readonly number[], refresh: boolean): void {
+    for (const t of changed) this.layout.setSuperseded(t, this.line.supersededBy(t));
+    if (refresh) this.layout.refreshRuns();
+  }
+
+  /** The `floor returns` row of a turn, once its floor has returned. */
+  floorReturnRow(turn: number): HTMLElement | undefined {
+    return this.floorReturnRows.get(turn);
+  }
+
+  /** The slot for actions on a turn's floor line (Rewind to here / Edit last line). */
+  floorActions(turn: number): HTMLElement | undefined {
+    return this.floorActionSlots.get(turn);
   }
 
   /** A live fragment of a response. The caller has already dropped stale turns. */
@@ -166,7 +201,7 @@ export class MessageStream {
     const article = el('article', { class: 'msg', 'data-turn': turn, 'data-order': order, 'data-speaker': speaker },
       glyphAvatar(m), main);
     paintMember(article, m);
-    this.append(article);
+    this.append(article, turn);
     const entry: Spoken = { body, main, confirmed: false, announced: false };
     this.spoken.set(key, entry);
     this.open.add(entry);
@@ -195,7 +230,25 @@ export class MessageStream {
     this.announcer.response(this.members.name(speaker), entry.body.text);
   }
 
+  private intro(ev: Extract<SessionEvent, { type: 'intro' }>): void {
+    const names = ev.cast.map((id) => this.members.name(id));
+    const brief = ev.brief ? ` · ${ev.brief.title}` : '';
+    this.layout.appendTop(this.note(`The panel opens: ${listNames(names)}${brief}`, 'intro'));
+    if (ev.carried_over) {
+      const summary = el('div', { class: 'carried-summary' });
+      summary.append(renderMarkdown(ev.carried_over.summary));
+      this.layout.appendTop(el('div', { class: 'carried-over' },
+        el('p', { class: 'carried-from' }, 'Continues ', el('span', { class: 'carried-session' }, ev.carried_over.from)),
+        el('details', { class: 'carried-details' }, el('summary', {}, 'Summary carried over'), summary)));
+    }
+  }
+
   private floorLine(text: string, target: string | null, turn: number): void {
+    const actions = el('span', { class: 'floor-actions' },
+      el('button', {
+        type: 'button', class: 'line-action rewind-here', 'data-turn': turn, 'aria-label': 'Rewind to here',
+        title: 'Go back to the end of this turn: later turns are superseded (kept in the log)',
+      }, el('span', { class: 'line-action-icon', 'aria-hidden': 'true' }, '↶'), el('span', { class: 'line-action-label' }, 'Rewind to here')));
     const line = el('div', { class: 'floor-line', 'data-turn': turn },
       el('span', { class: 'floor-who' }, 'You'));
     if (target) {
@@ -203,8 +256,11 @@ export class MessageStream {
       paintMember(chip, this.members.get(target));
       line.append(chip);
     }
-    line.append(el('span', { class: 'floor-text' }, text));
-    this.append(line);
+    line.append(actions, el('span', { class: 'floor-text' }, text));
+    this.floorActionSlots.set(turn, actions);
+    const group = this.line.get(turn)?.group ?? turn;
+    this.layout.block(turn, group).element.append(line);
+    this.scrollSoon();
   }
 
   private addCost(ev: CostEvent): void {
@@ -225,9 +281,10 @@ export class MessageStream {
     const marker = el('div', { class: 'floor-return', 'data-turn': turn },
       cost, el('span', { class: 'floor-rule', 'aria-hidden': 'true' }), el('span', { class: 'floor-mark' }, 'floor returns'));
     this.floorMarkers.set(turn, cost);
+    this.floorReturnRows.set(turn, marker);
     const c = this.costs.get(turn);
     if (c) this.fillCost(cost, c);
-    this.append(marker);
+    this.append(marker, turn);
   }
 
   private fillCost(node: HTMLElement, c: TurnCost): void {
@@ -236,12 +293,17 @@ export class MessageStream {
       `${formatTokens(c.cacheRead)} cache read · ${formatTokens(c.output)} out`;
   }
 
-  private note(text: string, kind: string): void {
-    this.append(el('div', { class: `note ${kind}` }, text));
+  private note(text: string, kind: string): HTMLElement {
+    return el('div', { class: `note ${kind}` }, text);
   }
 
-  private append(node: HTMLElement): void {
-    this.list.append(node);
+  /**
+   * Into the turn's block. Turn 0 (before any line) and late events of a turn already superseded (e.g. a
+   * failed carry-over after a rewind) go at the end of the chat instead, where they can be seen.
+   */
+  private append(node: HTMLElement, turn: number): void {
+    if (turn === 0 || this.line.supersededBy(turn) !== undefined) this.layout.appendTop(node);
+    else this.layout.block(turn, this.line.get(turn)?.group ?? turn).element.append(node);
     this.scrollSoon();
   }
 

@@ -4,9 +4,19 @@ import { el, formatTokens, formatUsd, setShown } from './elements';
 
 type Ttl = Meter['ttl'];
 
+/** Share of the context window from which carrying over is urged. */
+export const CONTEXT_WARN_SHARE = 0.8;
+
+/** Percent of the window used, or null when the window is unknown. */
+export function contextPercent(meter: Meter | null): number | null {
+  if (!meter?.contextWindow) return null;
+  return Math.round((meter.contextTokens / meter.contextWindow) * 100);
+}
+
 /**
- * The figures at the end of the roster strip: the session's running cost (and budget), the context meter,
- * and the cache's warmth, whose countdown ticks locally between the host's `meter` messages.
+ * The figures at the end of the roster strip: the session's running cost (and budget), the context meter
+ * with its Carry over button (small until the context passes 80%), and the cache's warmth, whose countdown
+ * ticks locally between the host's `meter` messages.
  */
 export class MeterStrip {
   readonly element = el('div', { class: 'meters' });
@@ -16,6 +26,9 @@ export class MeterStrip {
   }, el('div', { class: 'ctx-fill' }));
   private readonly ctxText = el('span', { class: 'ctx-text' });
   private readonly ctx = el('span', { class: 'ctx', title: 'Context used of the model’s window' }, this.ctxBar, this.ctxText);
+  private readonly carry = el('button', {
+    type: 'button', class: 'carry-over', title: 'Summarise this session into a fresh one with the same cast',
+  }, 'Carry over');
   private readonly cache = el('span', { class: 'cache' });
   private readonly ttlButtons: Record<Ttl, HTMLButtonElement> = {
     '5m': el('button', { type: 'button', class: 'ttl', 'aria-pressed': 'true', title: 'Cache stays warm 5 minutes' }, '5m'),
@@ -29,13 +42,14 @@ export class MeterStrip {
   private meter: Meter | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
 
-  constructor(onTtl: (ttl: Ttl) => void) {
+  constructor(onTtl: (ttl: Ttl) => void, onCarryOver: () => void) {
+    this.carry.addEventListener('click', () => onCarryOver());
     for (const ttl of ['5m', '1h'] as const) {
       this.ttlButtons[ttl].addEventListener('click', () => {
         if (this.meter?.ttl !== ttl) onTtl(ttl);
       });
     }
-    this.element.append(this.total, this.ctx, this.cache, this.ttlGroup);
+    this.element.append(this.total, this.ctx, this.carry, this.cache, this.ttlGroup);
     this.setMeter(null);
   }
 
@@ -58,13 +72,15 @@ export class MeterStrip {
     setShown(this.ctx, meter !== null);
     setShown(this.ttlGroup, meter !== null && !this.element.classList.contains('read-only'));
     if (meter) {
-      const pct = meter.contextWindow ? Math.min(100, Math.round((meter.contextTokens / meter.contextWindow) * 100)) : null;
+      const used = contextPercent(meter);
+      const pct = used === null ? null : Math.min(100, used);
       setShown(this.ctxBar, pct !== null);
       if (pct !== null) {
         this.ctxBar.setAttribute('aria-valuenow', String(pct));
         this.ctxBar.style.setProperty('--fill', `${pct}%`);
-        this.ctxBar.classList.toggle('high', pct >= 80);
+        this.ctxBar.classList.toggle('high', pct >= CONTEXT_WARN_SHARE * 100);
       }
+      this.carry.classList.toggle('prominent', pct !== null && pct >= CONTEXT_WARN_SHARE * 100);
       this.ctxText.textContent = meter.contextWindow
         ? `${formatTokens(meter.contextTokens)} / ${formatTokens(meter.contextWindow)} · ${pct}%`
         : `${formatTokens(meter.contextTokens)} tokens`;
@@ -79,6 +95,11 @@ export class MeterStrip {
   setReadOnly(readOnly: boolean): void {
     this.element.classList.toggle('read-only', readOnly);
     setShown(this.ttlGroup, this.meter !== null && !readOnly);
+    setShown(this.carry, !readOnly);
+  }
+
+  setAnswering(answering: boolean): void {
+    this.carry.disabled = answering;
   }
 
   private tick(): void {

@@ -1,6 +1,7 @@
-import type { BannerAction } from '../protocol';
+import type { BannerAction, Meter } from '../protocol';
 import type { SessionEvent } from './sessionEvent';
-import { el, setShown } from './elements';
+import { el, formatTokens, setShown } from './elements';
+import { contextPercent, CONTEXT_WARN_SHARE } from './meterStrip';
 
 const ACTION_LABELS: Record<BannerAction, string> = {
   setApiKey: 'Set API key',
@@ -12,16 +13,66 @@ const ACTION_LABELS: Record<BannerAction, string> = {
 
 const STATUS_NAMES: Record<number, string> = { 429: 'Rate limited', 529: 'Overloaded', 500: 'Server error', 503: 'Unavailable' };
 
+type ContextLevel = 'warn' | 'full';
+
 /**
- * Banners (errors and warnings with the action that fixes them; dismissible, cleared by the host) and the
+ * Banners (errors and warnings with the action that fixes them; dismissible, cleared by the host), the
+ * context banner the webview raises itself from the meter (past 80% of the window, with Carry over), and the
  * one transient status line used for "retrying in 2 s" while the engine waits out a 429/529.
  */
 export class Notices {
   readonly banners = el('div', { class: 'banners' });
   readonly status = el('div', { class: 'transient', role: 'status', hidden: true });
   private statusTimer: ReturnType<typeof setTimeout> | null = null;
+  private contextBanner: HTMLElement | null = null;
+  private contextLevel: ContextLevel | null = null;
+  /** A dismissed context banner stays away until the context reaches the next level. */
+  private dismissedLevel: ContextLevel | null = null;
 
-  constructor(private readonly onAction: (action: BannerAction) => void) {}
+  constructor(
+    private readonly onAction: (action: BannerAction) => void,
+    private readonly onCarryOver: () => void,
+  ) {}
+
+  /** Raises, updates or removes the context banner for this meter (null: a new session, forget dismissals). */
+  contextWarning(meter: Meter | null, readOnly: boolean): void {
+    const pct = contextPercent(meter);
+    const level: ContextLevel | null = pct === null || readOnly ? null : pct >= 100 ? 'full' : pct >= CONTEXT_WARN_SHARE * 100 ? 'warn' : null;
+    if (meter === null) this.dismissedLevel = null;
+    if (level === null || level === this.dismissedLevel) {
+      this.contextBanner?.remove();
+      this.contextBanner = null;
+      this.contextLevel = level;
+      return;
+    }
+    const text = level === 'full'
+      ? `The context is full (${formatTokens(meter!.contextTokens)} of ${formatTokens(meter!.contextWindow!)} tokens): the next turn would be refused. Carry the session over to go on.`
+      : `The context is ${pct}% full (${formatTokens(meter!.contextTokens)} of ${formatTokens(meter!.contextWindow!)} tokens). Carry the session over to a fresh one before it runs out.`;
+    if (this.contextBanner && this.contextLevel === level) {
+      this.contextBanner.querySelector('.banner-text')!.textContent = text;
+      return;
+    }
+    this.contextBanner?.remove();
+    this.contextLevel = level;
+    const carry = el('button', { type: 'button', class: 'banner-action' }, 'Carry over to a fresh session');
+    carry.addEventListener('click', () => this.onCarryOver());
+    const dismiss = el('button', { type: 'button', class: 'banner-dismiss', 'aria-label': 'Dismiss', title: 'Dismiss' }, '✕');
+    const box = el('div', { class: `banner ${level === 'full' ? 'error' : 'warning'} context-banner`, role: 'status' },
+      el('span', { class: 'banner-icon', 'aria-hidden': 'true' }, '⚠'), el('span', { class: 'banner-text' }, text), carry, dismiss);
+    dismiss.addEventListener('click', () => {
+      this.dismissedLevel = level;
+      box.remove();
+      if (this.contextBanner === box) this.contextBanner = null;
+    });
+    this.contextBanner = box;
+    this.banners.prepend(box);
+  }
+
+  /** Carry over cannot start while the panel answers. */
+  setAnswering(answering: boolean): void {
+    const carry = this.contextBanner?.querySelector<HTMLButtonElement>('.banner-action');
+    if (carry) carry.disabled = answering;
+  }
 
   banner(level: 'error' | 'warning' | 'info', message: string, actions: readonly BannerAction[]): void {
     // The same message twice (e.g. a retried call failing again) stays one banner.
@@ -42,8 +93,9 @@ export class Notices {
     this.banners.append(box);
   }
 
+  /** The host's banners; the context banner follows the meter, not the host. */
   clearBanners(): void {
-    this.banners.replaceChildren();
+    for (const b of this.banners.querySelectorAll('.banner:not(.context-banner)')) b.remove();
   }
 
   /** "Overloaded (529) — retrying in 2 s, attempt 2"; it goes away when the wait is over or output arrives. */

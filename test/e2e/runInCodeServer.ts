@@ -160,31 +160,51 @@ export async function runExtensionTests(options: ExtensionTestsOptions): Promise
   };
   let page: Page | undefined;
   let timer: NodeJS.Timeout | undefined;
+  const screenshot = async (name: string): Promise<string> => {
+    const dir = options.screenshotsDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'dialogue-e2e-failure-'));
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, name);
+    await page?.screenshot({ path: file }).catch(() => undefined);
+    return file;
+  };
   try {
+    let finished = false;
     let reportExit: (code: number) => void = () => undefined;
     const exited = new Promise<number>((resolve) => (reportExit = resolve));
-    page = await openWorkbench(browser, target, {
-      extensionTestsPath: options.extensionTestsPath,
-      beforeNavigate: async (p) => {
-        await p.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
-          const text = (Array.isArray(args) ? args : [args]).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
-          if (isNoise(text)) return;
-          // The suite's own output arrives as 'info'; label the rest so it stands out in CI logs.
-          output(type === 'info' || type === 'log' ? text : `[${type}] ${text}`);
-        });
-        await p.exposeFunction('codeAutomationExit', (code: number) => reportExit(code));
-        p.on('crash', () => reportExit(1));
-      },
-    });
+    // The clock includes loading the workbench: a window that never comes up is a timeout too.
     const timedOut = new Promise<number>((resolve) => {
       timer = setTimeout(() => resolve(EXIT_TIMEOUT), timeoutMs);
     });
-    const code = await Promise.race([exited, timedOut]);
+    const opened = openWorkbench(browser, target, {
+      extensionTestsPath: options.extensionTestsPath,
+      beforeNavigate: async (p) => {
+        page = p;
+        await p.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
+          const text = (Array.isArray(args) ? args : [args]).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+          // Once it is over the workbench tears down and cancels its reads, which it logs as errors.
+          if (finished || isNoise(text)) return;
+          // The suite's own output arrives as 'info'; label the rest so it stands out in CI logs.
+          output(type === 'info' || type === 'log' ? text : `[${type}] ${text}`);
+        });
+        await p.exposeFunction('codeAutomationExit', (code: number) => {
+          finished = true;
+          reportExit(code);
+        });
+        p.on('crash', () => reportExit(1));
+      },
+    });
+    let code: number;
+    try {
+      code = await Promise.race([opened.then(() => exited), exited, timedOut]);
+      finished = true;
+    } catch (error) {
+      finished = true;
+      const shot = await screenshot('in-host-suite-error.png');
+      output(`[e2e] the workbench failed: ${error instanceof Error ? error.message : String(error)}; screenshot: ${shot}`);
+      return 1;
+    }
     if (code === EXIT_TIMEOUT) {
-      const dir = options.screenshotsDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'dialogue-e2e-timeout-'));
-      fs.mkdirSync(dir, { recursive: true });
-      const shot = path.join(dir, 'in-host-suite-timeout.png');
-      await page.screenshot({ path: shot }).catch(() => undefined);
+      const shot = await screenshot('in-host-suite-timeout.png');
       output(`[e2e] in-host suite did not finish within ${timeoutMs} ms; screenshot: ${shot}`);
     }
     return code;

@@ -7,15 +7,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { startCodeServer, type RunningCodeServer } from './codeServer';
+import { CONFIG_ENV } from './e2eConfig';
 import { launchChromium, type WorkbenchTarget } from './runInCodeServer';
 
-/** Environment variables run.mjs/runSuites.ts set for UI test processes. */
+/** Environment variables runSuites.ts sets for UI test processes. */
 export const UI_ENV = {
   url: 'DIALOGUE_E2E_URL',
   browserWs: 'DIALOGUE_E2E_BROWSER_WS',
   workspace: 'DIALOGUE_E2E_WORKSPACE',
-  extension: 'DIALOGUE_E2E_EXTENSION',
-  screenshots: 'DIALOGUE_E2E_SCREENSHOTS',
+  extension: CONFIG_ENV.extension,
+  screenshots: CONFIG_ENV.screenshots,
 } as const;
 
 const repoRoot = path.resolve(__dirname, '..', '..');

@@ -194,6 +194,24 @@ describe('CLI (node dist/cli.js)', function () {
     assert.deepEqual(await sessionFolders(), []);
   });
 
+  it('carry-over summarises a closed session into a new, linked folder that can be resumed', async () => {
+    const first = await run(['play', '--workspace', work, '--cast', 'mara,ilse', '--script', await script([{ say: 'One.' }])]);
+    const oldDir = lastLine(first.stdout);
+    api.enqueue({ text: '<summary>They met once.</summary>\n<member id="mara">Fine.</member>' });
+    const r = await run(['carry-over', oldDir, '--workspace', work]);
+    assert.equal(r.code, 0, r.stderr);
+    const newDir = lastLine(r.stdout);
+    assert.notEqual(newDir, oldDir);
+    const oldLog = JSON.parse(await fs.readFile(path.join(oldDir, 'event-log.json'), 'utf8'));
+    const newLog = JSON.parse(await fs.readFile(path.join(newDir, 'event-log.json'), 'utf8'));
+    assert.equal(oldLog.continued_in, newLog.session_id);
+    assert.equal(newLog.continues_from, oldLog.session_id);
+    const more = await run(['play', '--resume', newDir, '--workspace', work, '--script', await script([{ say: 'Two.' }])]);
+    assert.equal(more.code, 0, more.stderr);
+    assert.match(api.requests.at(-1)!.raw, /They met once/);
+    assert.equal((await run(['audit', sessionsDir()])).code, 0);
+  });
+
   it('audit reports an invalid folder with exit 1, and index regenerates', async () => {
     const bad = path.join(sessionsDir(), '2026-11-22T0000Z-broken');
     await fs.mkdir(bad, { recursive: true });

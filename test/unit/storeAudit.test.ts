@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { SESSION_FILES } from '../../src/engine/store/sessionFiles';
 import { auditSessions, formatProblem, type AuditProblem } from '../../src/engine/store/sessionAudit';
 import { readIndex, writeIndex } from '../../src/engine/store/sessionIndex';
-import { BATCH_FIXTURE, FIXTURES, INTERACTIVE_FIXTURE, copyDir, startSession, removeTempDirs, tempDir, turnEvents } from './storeTestSession';
+import { BATCH_FIXTURE, CARRIED_FIXTURE, FIXTURES, INTERACTIVE_FIXTURE, REDO_FIXTURE, copyDir, startSession, removeTempDirs, tempDir, turnEvents } from './storeTestSession';
 
 /** Just enough shape to hand-break a log. */
 interface LooseLog {
@@ -42,9 +42,9 @@ async function expectOneProblem(root: string, folder: string, where: string, mes
 after(removeTempDirs);
 
 describe('store: audit', () => {
-  it('passes both committed fixtures (interactive and the batch two-actor log)', async () => {
+  it('passes the committed fixtures (interactive, redo and carry-over, and the batch two-actor log)', async () => {
     const { folders, problems } = await auditSessions(FIXTURES);
-    assert.equal(folders, 2);
+    assert.equal(folders, 4);
     assert.deepEqual(problems.map(formatProblem), []);
     assert.deepEqual((await auditSessions(BATCH_FIXTURE)).problems, [], 'a session folder itself can be audited');
   });
@@ -170,12 +170,14 @@ describe('store: index', () => {
       ended_at: '2026-09-14T10:14:40Z',
       cast: ['The Tycoon', 'The Hotelier'],
       turns: 2,
+      superseded_turns: 0,
       usd: null,
       mode: 'batch',
     });
     assert.equal(interactive.title, 'The harbour deal');
     assert.deepEqual(interactive.cast, ['Mara Voss', 'Oskar Lind', 'Ilse Brandt', 'Teo Amari']);
     assert.equal(interactive.turns, 3);
+    assert.equal(interactive.superseded_turns, 0);
     assert.equal(interactive.usd, 0.0482);
     assert.equal(interactive.mode, 'interactive');
     assert.deepEqual(await readIndex(sessions), index);
@@ -190,10 +192,171 @@ describe('store: index', () => {
     assert.equal(await writeIndex(sessions).then(() => fs.readFile(path.join(sessions, SESSION_FILES.index), 'utf8')), text, 'regeneration is deterministic');
   });
 
+  it('counts the live turns of the final line and the superseded ones, and lists carry-over links', async () => {
+    const sessions = await tempDir();
+    await copyDir(REDO_FIXTURE, path.join(sessions, path.basename(REDO_FIXTURE)));
+    await copyDir(CARRIED_FIXTURE, path.join(sessions, path.basename(CARRIED_FIXTURE)));
+    const [redo, carried] = (await writeIndex(sessions)).sessions;
+    assert.deepEqual(
+      { turns: redo.turns, superseded_turns: redo.superseded_turns, continued_in: redo.continued_in, continues_from: redo.continues_from },
+      { turns: 4, superseded_turns: 6, continued_in: path.basename(CARRIED_FIXTURE), continues_from: undefined },
+    );
+    assert.equal(carried.continues_from, path.basename(REDO_FIXTURE));
+    assert.equal(carried.turns, 1);
+  });
+
+  it('reads an index written before superseded_turns existed (as 0)', async () => {
+    const dir = await tempDir();
+    const old = { index_version: 1, sessions: [{ id: 'a', title: 'A', started_at: 't', ended_at: null, cast: [], turns: 2, usd: null, mode: 'interactive' }] };
+    await fs.writeFile(path.join(dir, SESSION_FILES.index), JSON.stringify(old));
+    assert.equal((await readIndex(dir))?.sessions[0].superseded_turns, 0);
+  });
+
   it('reads a missing or invalid index as null', async () => {
     const dir = await tempDir();
     assert.equal(await readIndex(dir), null);
     await fs.writeFile(path.join(dir, SESSION_FILES.index), '[]');
     assert.equal(await readIndex(dir), null);
+  });
+});
+
+type Ev = Record<string, unknown>;
+const find = (log: LooseLog, pred: (e: Ev) => boolean): number => {
+  const i = log.events.findIndex(pred);
+  assert.ok(i >= 0, 'the fixture has the event this test edits');
+  return i;
+};
+const supersede = (reason: string, turn: number) => (e: Ev) => e.type === 'supersede' && e.reason === reason && e.turn === turn;
+const asks = (turn: number) => (e: Ev) => e.type === 'human-speak' && e.turn === turn;
+
+/** Breaks a copy of the redo fixture; `edit` returns the JSON path the one expected problem is reported at. */
+async function expectRedoProblem(edit: (log: LooseLog) => string, message: RegExp): Promise<void> {
+  let where = '';
+  const { root, folder } = await brokenCopy(REDO_FIXTURE, (log) => (where = edit(log)));
+  await expectOneProblem(root, folder, where, message);
+}
+
+describe('store: audit of regenerate, edit, rewind and sample choice', () => {
+  it('passes the redo fixture on its own (its carried-over sibling missing is not a problem)', async () => {
+    const root = await tempDir();
+    await copyDir(REDO_FIXTURE, path.join(root, path.basename(REDO_FIXTURE)));
+    assert.deepEqual((await auditSessions(root)).problems.map(formatProblem), []);
+  });
+
+  it('reports a supersede event naming a turn nobody asked yet', () =>
+    expectRedoProblem((log) => {
+      const i = find(log, supersede('rewind', 7));
+      (log.events[i].turns as number[]).push(12);
+      return `events[${i}].turns[3]`;
+    }, /turn 12 has no human line before this event/));
+
+  it('reports a supersede event naming a turn that is already superseded', () =>
+    expectRedoProblem((log) => {
+      const i = find(log, supersede('rewind', 7));
+      log.events[i].turns = [4, 5, 6, 7];
+      return `events[${i}].turns[0]`;
+    }, /turn 4 is already superseded/));
+
+  it('reports a supersede event that lists no turns', () =>
+    expectRedoProblem((log) => {
+      const i = find(log, supersede('select', 3));
+      log.events[i].turns = [];
+      return `events[${i}].turns`;
+    }, /must list the turns it sets aside/));
+
+  it('reports restoring a turn that was not superseded', () =>
+    expectRedoProblem((log) => {
+      const i = find(log, supersede('select', 3));
+      log.events[i].restored = [1];
+      return `events[${i}].restored[0]`;
+    }, /turn 1 is not superseded before this event, so it cannot be restored/));
+
+  it('reports a redo_of that is not an earlier asked turn', () =>
+    expectRedoProblem((log) => {
+      const i = find(log, asks(3));
+      log.events[i].redo_of = 5;
+      return `events[${i}].redo_of`;
+    }, /5 is not an earlier turn with a human line/));
+
+  it('reports re-asking a turn that is still in the line', () =>
+    expectRedoProblem((log) => {
+      log.events.splice(find(log, supersede('edit', 10)), 1);
+      return `events[${find(log, asks(10))}].redo_of`;
+    }, /turn 9 is still in the line: a supersede event must set it aside/));
+
+  it('reports redo without redo_of, and a regenerate that changed the line', async () => {
+    await expectRedoProblem((log) => {
+      const i = find(log, asks(10));
+      delete log.events[i].redo_of;
+      return `events[${i}].redo`;
+    }, /redo_of is missing/);
+    await expectRedoProblem((log) => {
+      const i = find(log, asks(3));
+      log.events[i].text = 'Mara, what does the pier cost?';
+      return `events[${i}].text`;
+    }, /a regenerate asks turn 2's line again unchanged/);
+  });
+
+  it('reports a roster change marked rewind that does not follow a rewind', () =>
+    expectRedoProblem((log) => {
+      const i = find(log, (e) => e.type === 'leave' && e.turn === 4);
+      log.events[i].reason = 'rewind';
+      return `events[${i}].reason`;
+    }, /must directly follow the rewind's supersede event at turn 4/));
+
+  it('applies the presence rule across a rewind: a member the rewind removed cannot speak after it', () =>
+    expectRedoProblem((log) => {
+      const i = find(log, (e) => e.type === 'speak' && e.turn === 8 && e.speaker === 'ilse');
+      log.events[i].speaker = 'teo';
+      return `events[${i}].speaker`;
+    }, /"teo" is not present at turn 8 \(present turns 4-7\)/));
+});
+
+describe('store: audit of carry-over links', () => {
+  /** Both linked fixtures side by side in a temp dir, each log passed through its edit. */
+  async function linkedPair(editFrom: (log: Ev) => void, editTo: (log: Ev) => void): Promise<{ root: string; from: string; to: string }> {
+    const root = await tempDir();
+    const from = await copyDir(REDO_FIXTURE, path.join(root, path.basename(REDO_FIXTURE)));
+    const to = await copyDir(CARRIED_FIXTURE, path.join(root, path.basename(CARRIED_FIXTURE)));
+    for (const [dir, edit] of [[from, editFrom], [to, editTo]] as const) {
+      const file = path.join(dir, SESSION_FILES.log);
+      const log = JSON.parse(await fs.readFile(file, 'utf8')) as Ev;
+      edit(log);
+      await fs.writeFile(file, JSON.stringify(log, null, 2));
+    }
+    return { root, from, to };
+  }
+  const problemsOf = async (root: string) => (await auditSessions(root)).problems.map((p) => ({ folder: path.basename(p.folder), path: p.path, message: p.message }));
+
+  it('passes a pair that links both ways', async () => {
+    const { root } = await linkedPair(() => undefined, () => undefined);
+    assert.deepEqual(await problemsOf(root), []);
+  });
+
+  it('reports a continuation that does not link back, on the folder whose link is not returned', async () => {
+    const a = await linkedPair((log) => delete log.continued_in, () => undefined);
+    assert.deepEqual(await problemsOf(a.root), [
+      { folder: path.basename(CARRIED_FIXTURE), path: 'continues_from', message: `the session "${path.basename(REDO_FIXTURE)}" next to this folder has continued_in not set, not "${path.basename(CARRIED_FIXTURE)}"` },
+    ]);
+    const b = await linkedPair(() => undefined, (log) => (log.continues_from = '2026-11-23T0900Z-elsewhere'));
+    const found = await problemsOf(b.root);
+    assert.deepEqual(found.map((p) => `${p.folder}: ${p.path}`), [
+      `${path.basename(REDO_FIXTURE)}: continued_in`,
+      `${path.basename(CARRIED_FIXTURE)}: events[0].carried_over.from`,
+    ]);
+    assert.match(found[0].message, /has continues_from "2026-11-23T0900Z-elsewhere", not "2026-11-23T0915Z-the-harbour-deal-again"/);
+    assert.match(found[1].message, /but continues_from is "2026-11-23T0900Z-elsewhere"/);
+  });
+
+  it('reports a link to itself or to a name that cannot be a session folder', async () => {
+    const { root } = await linkedPair((log) => (log.continued_in = log.session_id), (log) => (log.continues_from = '../outside'));
+    const found = await problemsOf(root);
+    assert.deepEqual(found.map((p) => `${p.folder}: ${p.path}`), [
+      `${path.basename(REDO_FIXTURE)}: continued_in`,
+      `${path.basename(CARRIED_FIXTURE)}: events[0].carried_over.from`,
+      `${path.basename(CARRIED_FIXTURE)}: continues_from`,
+    ]);
+    assert.match(found[0].message, /cannot be carried over to or from itself/);
+    assert.match(found[2].message, /"\.\.\/outside" is not a session folder name/);
   });
 });

@@ -13,6 +13,10 @@ export const CAST: ParticipantInfo[] = [
 export const FIXTURES = path.join(__dirname, '..', 'fixtures', 'sessions');
 export const INTERACTIVE_FIXTURE = path.join(FIXTURES, 'interactive', '2026-11-22T0407Z-harbour-deal');
 export const BATCH_FIXTURE = path.join(FIXTURES, 'batch', '2026-09-14T1010Z-batch-pricing');
+/** A regenerate, a sample choice, an edit, a rewind that undoes a cast change, a live edit; then carried over. */
+export const REDO_FIXTURE = path.join(FIXTURES, 'interactive', '2026-11-23T0915Z-the-harbour-deal-again');
+/** The session REDO_FIXTURE was carried over to (the two link to each other). */
+export const CARRIED_FIXTURE = path.join(FIXTURES, 'interactive', '2026-11-23T0941Z-the-harbour-deal-again');
 
 /** One full turn: the human line, a two-line confer, two responses, the call's cost, the floor. */
 export function turnEvents(turn: number): NewEvent[] {

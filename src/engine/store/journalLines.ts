@@ -16,6 +16,8 @@ const headerSchema = z.object({
   started_at: z.string().min(1),
   model: z.string(),
   brief: briefRefSchema.nullable(),
+  continues_from: z.string().optional(),
+  continued_in: z.string().optional(),
 });
 const participantInfoSchema = z.object({
   id: z.string().min(1),

@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { HUMAN_ID, SCHEMA_VERSION, parseEventLog, type EventLog, type InteractiveLog, type Participant } from '../sessionSchema';
 import { sumCostTotals } from './costTotals';
 import { SESSION_FILES, pathExists } from './sessionFiles';
+import { checkContinuationLinks } from './sessionContinuation';
+import { checkFinalLine } from './sessionLine';
 import { deriveParticipants } from './sessionLog';
 
 /**
@@ -93,6 +95,7 @@ async function auditFolder(folder: string): Promise<Found[]> {
     return problems;
   }
   problems.push(...checkLog(parsed.log));
+  if (parsed.log.mode === 'interactive') problems.push(...(await checkContinuationLinks(folder, parsed.log)));
   if (parsed.log.mode === 'interactive' && !(await isFile(path.join(folder, SESSION_FILES.transcript)))) {
     problems.push({ path: SESSION_FILES.transcript, message: 'missing: an interactive session folder must have its transcript' });
   }
@@ -132,6 +135,7 @@ function checkLog(log: EventLog): Found[] {
   }
 
   problems.push(...checkParticipantSpans(log));
+  problems.push(...checkFinalLine(log.events));
   const presence = presenceIntervals(log.events);
   log.events.forEach((e, i) => {
     if (e.type === 'intro') {

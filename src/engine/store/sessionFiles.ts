@@ -13,6 +13,14 @@ export const SESSION_FILES = {
 
 const SLUG_MAX = 40;
 
+/**
+ * Any folder name a session may have on every OS (ids from makeSessionId always qualify; hand-given ones and the
+ * ids that link carried-over sessions must too): no separators, no leading or trailing dot, no `..`.
+ */
+export function isSessionFolderName(name: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(name) && !name.endsWith('.');
+}
+
 /** What a session id (and so a folder name) must look like: safe on Windows, macOS and Linux. */
 export const SESSION_ID_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{4}Z-[a-z0-9]+(?:-[a-z0-9]+)*$/;
 

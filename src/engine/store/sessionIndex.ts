@@ -1,8 +1,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { HUMAN_ID, parseEventLog, type EventLog } from '../sessionSchema';
+import { HUMAN_ID, parseEventLog, type EventLog, type InteractiveLog } from '../sessionSchema';
 import { SESSION_FILES, writeFileAtomic } from './sessionFiles';
+import { finalLine } from './sessionLine';
 
 export const INDEX_VERSION = 1;
 
@@ -13,9 +14,12 @@ export const indexEntrySchema = z.object({
   started_at: z.string(),
   ended_at: z.string().nullable(),
   cast: z.array(z.string()).describe('display names of every character ever present, in order of arrival'),
-  turns: z.number().int().nonnegative(),
+  turns: z.number().int().nonnegative().describe('interactive: the human turns in the final line (superseded ones not counted); batch: the highest turn'),
+  superseded_turns: z.number().int().nonnegative().default(0).describe('turns set aside by a regenerate, edit, rewind or sample choice (still in the log)'),
   usd: z.number().nullable().describe('the total cost; null when unknown (a batch log, or a model without a price)'),
   mode: z.enum(['interactive', 'batch']),
+  continues_from: z.string().optional().describe('the session this one was carried over from'),
+  continued_in: z.string().optional().describe('the session this one was carried over to'),
 });
 export type IndexEntry = z.infer<typeof indexEntrySchema>;
 
@@ -35,10 +39,17 @@ export function indexEntry(id: string, log: EventLog): IndexEntry {
     started_at: log.started_at,
     ended_at: log.ended_at,
     cast: characters.map((p) => p.name || p.id),
-    turns: log.events.reduce((m, e) => Math.max(m, e.turn), 0),
+    ...(log.mode === 'interactive' ? lineCounts(log.events) : { turns: log.events.reduce((m, e) => Math.max(m, e.turn), 0), superseded_turns: 0 }),
     usd: log.mode === 'interactive' ? log.totals.usd : null,
     mode: log.mode === 'interactive' ? 'interactive' : 'batch',
+    ...(log.mode === 'interactive' && log.continues_from !== undefined ? { continues_from: log.continues_from } : {}),
+    ...(log.mode === 'interactive' && log.continued_in !== undefined ? { continued_in: log.continued_in } : {}),
   };
+}
+
+function lineCounts(events: InteractiveLog['events']): { turns: number; superseded_turns: number } {
+  const line = finalLine(events);
+  return { turns: line.live.length, superseded_turns: line.superseded.length };
 }
 
 /**

@@ -11,7 +11,7 @@ import {
   type SessionEvent,
 } from '../sessionSchema';
 import { applyJournalLine, emptyState, encodeJournalLine, JOURNAL_VERSION, type JournalLine, type JournalState } from './journalLines';
-import { SESSION_FILES, fsyncDir, makeSessionId, pathExists, writeFileAtomic } from './sessionFiles';
+import { SESSION_FILES, fsyncDir, isSessionFolderName, makeSessionId, pathExists, writeFileAtomic } from './sessionFiles';
 import { buildInteractiveLog, removeJournal, writeSessionArtefacts } from './sessionLog';
 
 /** What a session is before anything happens in it. `session_id` may be '' to derive it from time and title. */
@@ -21,6 +21,10 @@ export interface SessionHeader {
   started_at: string;
   model: string;
   brief: { id: string; title: string } | null;
+  /** The session this one was carried over from (its folder name, next to this one); written into the log. */
+  continues_from?: string;
+  /** Set only when a closed session that was already carried over is continued again, so the link survives. */
+  continued_in?: string;
 }
 
 /** Display data for a participant id (the latest note wins); ids without a note show as themselves. */
@@ -31,8 +35,6 @@ export interface ParticipantInfo {
   color?: string;
 }
 
-// A folder name every OS accepts; ids from makeSessionId always match, hand-given ones must too.
-const SAFE_FOLDER = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const MAX_SUFFIX = 999;
 
 /**
@@ -64,7 +66,10 @@ export class SessionJournal {
     const started = new Date(header.started_at);
     if (Number.isNaN(started.getTime())) throw new Error(`started_at is not an ISO time: "${header.started_at}"`);
     const base = header.session_id || makeSessionId(started, header.title);
-    if (!SAFE_FOLDER.test(base) || base.endsWith('.')) throw new Error(`"${base}" cannot be a session folder name`);
+    if (!isSessionFolderName(base)) throw new Error(`"${base}" cannot be a session folder name`);
+    if (header.continues_from !== undefined && !isSessionFolderName(header.continues_from)) {
+      throw new Error(`continues_from "${header.continues_from}" is not a session folder name`);
+    }
     await fs.mkdir(sessionsDir, { recursive: true });
     let id = base;
     for (let n = 2; ; n++) {
@@ -115,7 +120,15 @@ export class SessionJournal {
       throw new Error(`${logFile} is not a valid event log (${formatJsonPath(i.path)}: ${i.message}): audit it first`);
     }
     const log = r.data;
-    const header: SessionHeader = { session_id: log.session_id, title: log.title ?? log.session_id, started_at: log.started_at, model: log.model, brief: log.brief };
+    const header: SessionHeader = {
+      session_id: log.session_id,
+      title: log.title ?? log.session_id,
+      started_at: log.started_at,
+      model: log.model,
+      brief: log.brief,
+      ...(log.continues_from !== undefined ? { continues_from: log.continues_from } : {}),
+      ...(log.continued_in !== undefined ? { continued_in: log.continued_in } : {}),
+    };
     const state = emptyState(header);
     const lines: JournalLine[] = [{ kind: 'header', journal_version: JOURNAL_VERSION, header }];
     for (const p of log.participants) {

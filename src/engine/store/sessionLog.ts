@@ -71,6 +71,8 @@ export function buildInteractiveLog(state: JournalState, o: { endedAt: string | 
     participants: deriveParticipants(state.events, state.participants),
     events: [...state.events],
     totals: sumCostTotals(state.events),
+    ...(h.continues_from !== undefined ? { continues_from: h.continues_from } : {}),
+    ...(h.continued_in !== undefined ? { continued_in: h.continued_in } : {}),
     ...(o.recoveredAt ? { recovered_at: o.recoveredAt } : {}),
   };
   if (!state.events.some((e) => e.type === 'intro')) {

@@ -1,22 +1,29 @@
 import { HUMAN_ID, type InteractiveLog, type SessionEvent, type Totals } from '../sessionSchema';
 import { sumCostTotals } from './costTotals';
 import { escapeMarkdownBlock as block, escapeMarkdownInline as inline } from './markdownText';
+import { finalLine, redoRoots, supersededAtEnd } from './sessionLine';
+import { otherSamplesBlock, supersedeBlock, type NameOf, type SupersededView } from './transcriptSuperseded';
 
 /**
  * `transcript.md`: the session as a researcher reads it. Every piece of model, human or file text goes through
  * the escapers in markdownText.ts, so a renderer shows it as text and can never produce HTML from it; the only
- * HTML here is the fixed `<details>` wrapper around each confer.
+ * HTML here is the fixed `<details>` wrapper around each confer and each list of superseded turns.
+ *
+ * It follows the final line (the turns still live at the end, in order); each live turn lists its other samples
+ * collapsed, and a rewind is noted where it happened. Costs are per call, so the totals include every call.
  *
  * `names` overrides participant names (id -> name); otherwise the log's participants name everyone.
  */
 export function renderTranscript(log: InteractiveLog, names?: Readonly<Record<string, string>>): string {
-  const nameOf = (id: string): string => names?.[id] ?? log.participants.find((p) => p.id === id)?.name ?? id;
+  const nameOf: NameOf = (id) => names?.[id] ?? log.participants.find((p) => p.id === id)?.name ?? id;
   const out: string[] = [];
   out.push(`# ${inline(log.title ?? log.session_id)}`, '');
   out.push(`- Session: ${inline(log.session_id)}`);
   out.push(`- Started: ${inline(log.started_at)}${log.ended_at ? ` · ended: ${inline(log.ended_at)}` : ''}`);
   out.push(`- Model: ${inline(log.model)}`);
   out.push(`- Brief: ${log.brief ? `${inline(log.brief.title)} (${inline(log.brief.id)})` : 'none'}`);
+  if (log.continues_from) out.push(`- Continues from: ${inline(log.continues_from)}`);
+  if (log.continued_in) out.push(`- Continued in: ${inline(log.continued_in)}`);
   if (log.recovered_at) out.push(`- Recovered from the journal after an interruption, at ${inline(log.recovered_at)}`);
   out.push('', '## Cast', '');
   for (const p of log.participants) {
@@ -26,30 +33,126 @@ export function renderTranscript(log: InteractiveLog, names?: Readonly<Record<st
   }
   out.push(`- **${inline(nameOf(HUMAN_ID))}**: the floor`);
 
-  for (const [turn, events] of groupByTurn(log.events)) {
-    const body = renderTurn(events, nameOf);
-    if (body.length === 0) continue;
-    out.push('', turn === 0 ? '## Before the first turn' : `## Turn ${turn}`, '', ...body);
-    const costs = events.filter((e) => e.type === 'cost');
-    if (costs.length > 0) out.push('', `*Turn ${turn} cost: ${costLine(sumCostTotals(costs))}*`);
-  }
+  for (const part of renderLine(log.events, nameOf)) out.push('', part);
 
-  out.push('', '## Totals', '', `- Cost: ${costLine(log.totals)}`, `- Turns: ${log.events.reduce((m, e) => Math.max(m, e.turn), 0)}`);
+  const line = finalLine(log.events);
+  const turns = line.superseded.length === 0 ? `${line.live.length}` : `${line.live.length} in the final line, ${line.superseded.length} superseded (their calls are in the cost above)`;
+  out.push('', '## Totals', '', `- Cost: ${costLine(log.totals)}`, `- Turns: ${turns}`);
   return `${out.join('\n')}\n`;
 }
 
-function groupByTurn(events: readonly SessionEvent[]): Array<[number, SessionEvent[]]> {
-  const groups: Array<[number, SessionEvent[]]> = [];
+type RosterEvent = Extract<SessionEvent, { type: 'join' | 'leave' }>;
+
+// Not part of any turn's conversation: they happen between turns and are shown where they happened.
+function isBetweenTurns(e: SessionEvent): boolean {
+  return e.type === 'supersede' || e.type === 'resume' || ((e.type === 'join' || e.type === 'leave') && e.reason === 'rewind');
+}
+
+/** The live turn sections and the notes between them, each placed by the seq where it starts. */
+function renderLine(events: readonly SessionEvent[], nameOf: NameOf): string[] {
+  const content = new Map<number, SessionEvent[]>();
+  const asks = new Map<number, Extract<SessionEvent, { type: 'human-speak' }>>();
   for (const e of events) {
-    const last = groups[groups.length - 1];
-    if (last && last[0] === e.turn) last[1].push(e);
-    else groups.push([e.turn, [e]]);
+    if (e.type === 'human-speak' && !asks.has(e.turn)) asks.set(e.turn, e);
+    if (isBetweenTurns(e)) continue;
+    const list = content.get(e.turn);
+    if (list) list.push(e);
+    else content.set(e.turn, [e]);
   }
-  return groups;
+  const view: SupersededView = { content, asks, nameOf };
+  const superseded = supersededAtEnd(events);
+  const roots = redoRoots(events);
+  const families = new Map<number, number[]>();
+  for (const [turn, root] of roots) families.set(root, [...(families.get(root) ?? []), turn].sort((a, b) => a - b));
+  const liveIn = (family: readonly number[]): number[] => family.filter((t) => !superseded.has(t));
+  const placed = placeOrphans(events, families, liveIn);
+
+  const parts: Array<{ seq: number; text: string }> = [];
+  for (const [turn, own] of content) {
+    if (superseded.has(turn)) continue;
+    const family = families.get(roots.get(turn) ?? turn) ?? [turn];
+    // Superseded samples go under the family's last live turn (a valid log has exactly one).
+    const others = liveIn(family).at(-1) === turn ? family.filter((t) => superseded.has(t)) : [];
+    const text = renderLiveTurn(turn, own, inheritedCastChanges(turn, asks, content), view, others);
+    if (text !== null) parts.push({ seq: own[0].seq, text });
+  }
+
+  const asked = new Set<number>();
+  const aside = new Set<number>();
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    if (e.type === 'human-speak') asked.add(e.turn);
+    if (e.type === 'supersede') {
+      const liveBefore = [...asked].filter((t) => !aside.has(t) && !e.turns.includes(t));
+      for (const t of e.turns) aside.add(t);
+      for (const t of e.restored ?? []) aside.delete(t);
+      const orphans = placed.get(e.seq) ?? [];
+      if (e.reason !== 'rewind' && orphans.length === 0) continue;
+      const roster: RosterEvent[] = [];
+      for (let j = i + 1; j < events.length; j++) {
+        const r = events[j];
+        if ((r.type !== 'join' && r.type !== 'leave') || r.reason !== 'rewind') break;
+        roster.push(r);
+      }
+      i += roster.length;
+      const first = Math.min(...e.turns);
+      const rewoundTo = liveBefore.filter((t) => t < first).reduce((m, t) => Math.max(m, t), 0);
+      parts.push({ seq: e.seq, text: supersedeBlock(view, e, { rewoundTo, placed: orphans, roster }) });
+    } else if (e.type === 'resume') {
+      parts.push({ seq: e.seq, text: '*The session was continued here.*' });
+    } else if ((e.type === 'join' || e.type === 'leave') && e.reason === 'rewind') {
+      // Not after its rewind's supersede event (the audit reports that); still shown.
+      parts.push({ seq: e.seq, text: `*${inline(nameOf(e.speaker))} ${e.type === 'join' ? 'is back on the panel' : 'leaves the panel'} (a rewind).*` });
+    }
+  }
+  return parts.sort((a, b) => a.seq - b.seq).map((p) => p.text);
+}
+
+/**
+ * Families with no live turn left (normally a rewind took their last one away) are listed at the supersede event
+ * that last set one of them aside: keyed by that event's seq, ascending turns.
+ */
+function placeOrphans(events: readonly SessionEvent[], families: ReadonlyMap<number, number[]>, liveIn: (f: readonly number[]) => number[]): Map<number, number[]> {
+  const familyOf = new Map<number, number>();
+  for (const [root, turns] of families) for (const t of turns) familyOf.set(t, root);
+  const lastTouch = new Map<number, number>();
+  for (const e of events) {
+    if (e.type !== 'supersede') continue;
+    for (const t of e.turns) {
+      const root = familyOf.get(t);
+      if (root !== undefined) lastTouch.set(root, e.seq);
+    }
+  }
+  const placed = new Map<number, number[]>();
+  for (const [root, turns] of families) {
+    const at = lastTouch.get(root);
+    if (liveIn(turns).length > 0 || at === undefined) continue;
+    placed.set(at, [...(placed.get(at) ?? []), ...turns].sort((a, b) => a - b));
+  }
+  return placed;
+}
+
+// A re-asked turn carries the cast changes that landed with the line it re-asks (its context holds them).
+function inheritedCastChanges(turn: number, asks: ReadonlyMap<number, Extract<SessionEvent, { type: 'human-speak' }>>, content: ReadonlyMap<number, readonly SessionEvent[]>): SessionEvent[] {
+  const chain: number[] = [];
+  for (let t = asks.get(turn)?.redo_of; t !== undefined && t < turn && !chain.includes(t); t = asks.get(t)?.redo_of) chain.unshift(t);
+  return chain.flatMap((t) => (content.get(t) ?? []).filter((e) => e.type === 'join' || e.type === 'leave' || e.type === 'revise'));
+}
+
+function renderLiveTurn(turn: number, own: readonly SessionEvent[], inherited: readonly SessionEvent[], view: SupersededView, others: readonly number[]): string | null {
+  const body = renderTurn([...inherited, ...own], view.nameOf);
+  if (body.length === 0) return null;
+  const ask = view.asks.get(turn);
+  const note = ask?.redo === 'regenerate' ? `*Another sample of turn ${ask.redo_of}.*` : ask?.redo === 'edit' ? `*Turn ${ask.redo_of}'s line, edited and asked again.*` : null;
+  const out = [turn === 0 ? '## Before the first turn' : `## Turn ${turn}`, '', ...(note ? [note, ''] : []), ...body];
+  const costs = own.filter((e) => e.type === 'cost');
+  if (costs.length > 0) out.push('', `*Turn ${turn} cost: ${costLine(sumCostTotals(costs))}*`);
+  if (others.length > 0) out.push('', otherSamplesBlock(view, turn, others));
+  return out.join('\n');
 }
 
 // Events in their recorded order; consecutive confer lines share one collapsed block.
-function renderTurn(events: readonly SessionEvent[], nameOf: (id: string) => string): string[] {
+function renderTurn(events: readonly SessionEvent[], nameOf: NameOf): string[] {
   const paras: string[] = [];
   let confer: string[] | null = null;
   const flushConfer = (): void => {
@@ -70,8 +173,16 @@ function renderTurn(events: readonly SessionEvent[], nameOf: (id: string) => str
   return paras.flatMap((p, i) => (i === 0 ? [p] : ['', p]));
 }
 
-function renderEvent(e: SessionEvent, nameOf: (id: string) => string): string | null {
+function renderEvent(e: SessionEvent, nameOf: NameOf): string | null {
   switch (e.type) {
+    case 'intro':
+      // The cast section covers the rest of the intro.
+      if (!e.carried_over) return null;
+      return [
+        `*Carried over from session ${inline(e.carried_over.from)}: the model's summary of it opens this session's context.*`,
+        '',
+        ['<details>', '<summary>The carried-over summary</summary>', '', block(e.carried_over.summary) || '*(nothing)*', '', '</details>'].join('\n'),
+      ].join('\n');
     case 'human-speak': {
       const to = e.target ? ` → **@${inline(nameOf(e.target))}**` : '';
       return `**From the floor**${to}: ${block(e.text) || '*(nothing)*'}`;
@@ -90,14 +201,12 @@ function renderEvent(e: SessionEvent, nameOf: (id: string) => string): string | 
       return `*Format note (${inline(e.kind)}): ${inline(e.detail)}*`;
     case 'error':
       return `**Error** (${inline(e.kind)}): ${inline(e.message)}`;
-    case 'resume':
-      return '*The session was continued here.*';
-    case 'intro': // the cast section covers it
     case 'deliberation': // grouped by renderTurn
     case 'cost': // summed at the end of the turn
     case 'retry': // waiting out an API error says nothing about the conversation
     case 'floor':
-    case 'supersede':
+    case 'supersede': // these two happen between turns: renderLine shows them where they happened
+    case 'resume':
       return null;
   }
 }

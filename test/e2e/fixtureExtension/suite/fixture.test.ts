@@ -39,6 +39,13 @@ describe('fixture extension (in the extension host)', () => {
     assert.equal(api?.greetingFromEnv(), 'hello from the harness');
   });
 
+  it("reaches the setup module's loopback server from the extension host", async () => {
+    const url = process.env.FIXTURE_SERVER_URL;
+    assert.ok(url, 'FIXTURE_SERVER_URL should come from test/e2e/fixtureExtension/setup.ts');
+    const response = await fetch(url);
+    assert.deepEqual(await response.json(), { greeting: 'hello over loopback' });
+  });
+
   it('has the workspace folder it was opened on', () => {
     const folders = vscode.workspace.workspaceFolders ?? [];
     assert.equal(folders.length, 1);
