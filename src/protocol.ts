@@ -26,7 +26,8 @@ export type MemberView = z.infer<typeof memberViewSchema>;
 export const themeSchema = z.enum(['cream', 'light', 'dark', 'eink', 'vscode']);
 export type Theme = z.infer<typeof themeSchema>;
 
-export const bannerActionSchema = z.enum(['setApiKey', 'retry', 'openSettings', 'continueSession', 'raiseBudget']);
+/** `carryOver`: summarise the session into a fresh one (offered when the context nears or meets the window). */
+export const bannerActionSchema = z.enum(['setApiKey', 'retry', 'openSettings', 'continueSession', 'raiseBudget', 'carryOver']);
 export type BannerAction = z.infer<typeof bannerActionSchema>;
 
 /** Live context/cache figures for the sub-strip (recomputed by the host after each call and on a timer). */

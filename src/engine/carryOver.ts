@@ -1,6 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { Character } from './characters';
-import { streamCall, type CallResult } from './modelCall';
+import { streamCall, type CallResult, type RetryNotice } from './modelCall';
 import { buildRequest, carryOverRequestText, type CacheTtl, type PromptContext } from './promptLayout';
 
 /** What a carry-over call produced: the text that opens the next session's context, and the call itself. */
@@ -17,7 +17,7 @@ export async function writeCarryOverSummary(
   client: Anthropic,
   context: Readonly<PromptContext>,
   present: readonly Character[],
-  o: { model: string; maxTokens: number; ttl: CacheTtl; apiKey: string; signal: AbortSignal; onRetry?: (n: { status: number; attempt: number; waitMs: number }) => void },
+  o: { model: string; maxTokens: number; ttl: CacheTtl; apiKey: string; signal: AbortSignal; onRetry?: (n: RetryNotice) => void },
 ): Promise<CarryOverSummary> {
   const request = buildRequest(
     { system: context.system, messages: [...context.messages, { role: 'user', content: [carryOverRequestText(present)] }] },

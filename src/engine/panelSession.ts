@@ -5,8 +5,9 @@ import type { Meter, StreamPart } from '../protocol';
 import { CastState, EngineError } from './castState';
 import type { Brief, Character, Library } from './characters';
 import { priceUsage } from './costMeter';
-import { makeClient, streamCall, type CallResult } from './modelCall';
-import { findModel, type PriceOverrides } from './modelTable';
+import { makeClient, streamCall, type CallResult, type RetryNotice } from './modelCall';
+import type { PriceOverrides } from './modelTable';
+import { SessionMeter } from './sessionMeter';
 import { buildRequest, openingSystem, userTurnText, type CacheTtl, type DeliberationDepth, type PromptContext, type StageDirection } from './promptLayout';
 import type { NewEvent, SessionEvent } from './sessionSchema';
 import { SessionJournal } from './store/sessionJournal';
@@ -54,8 +55,6 @@ export interface PanelSessionOptions {
 
 export type ResumeOptions = Omit<PanelSessionOptions, 'cast' | 'brief' | 'title'>;
 
-const TTL_MS: Record<CacheTtl, number> = { '5m': 5 * 60_000, '1h': 60 * 60_000 };
-const CONTEXT_WARN_SHARE = 0.8;
 
 /**
  * One running megaprompt session: the cast, the context sent to the model, and the journal. One turn runs at a
@@ -66,13 +65,7 @@ export class PanelSession {
   private abort: AbortController | null = null;
   private running: Promise<void> | null = null;
   private turn: number;
-  private lastCallAt: number | null = null;
-  /** the ttl the last call cached with: warmth depends on it, the next write's price on the current setting. */
-  private lastCallTtl: CacheTtl = '5m';
-  private lastContextTokens = 0;
-  private spentUsd = 0;
-  private unpricedCalls = 0;
-  private warnedContext = false;
+  private readonly meterState = new SessionMeter(() => this.opts);
   private pendingRetry: { directions: StageDirection[]; target: string | null } | null = null;
   private client: Anthropic;
 
@@ -86,7 +79,7 @@ export class PanelSession {
   ) {
     this.turn = turn;
     this.client = opts.client ?? makeClient({ apiKey: opts.apiKey, baseURL: opts.baseURL });
-    for (const e of journal.events) if (e.type === 'cost') this.noteCost(e.usd, e.context_tokens);
+    for (const e of journal.events) if (e.type === 'cost') this.meterState.noteCost(e.usd, e.context_tokens);
   }
 
   static async start(o: PanelSessionOptions): Promise<PanelSession> {
@@ -193,16 +186,7 @@ export class PanelSession {
 
   /** Context and cache figures for the sub-strip. */
   meter(now = Date.now()): Meter {
-    const info = findModel(this.opts.model, this.opts.prices);
-    const window = minDefined(info?.contextWindow, this.opts.contextWindow ?? undefined) ?? null;
-    const warmUntil = this.lastCallAt === null ? null : this.lastCallAt + TTL_MS[this.lastCallTtl];
-    let coldWriteUsd: number | null = null;
-    if (info && this.lastContextTokens > 0 && (warmUntil === null || now >= warmUntil)) {
-      const tier = info.tiers.find((t) => t.upToPromptTokens === null || this.lastContextTokens <= t.upToPromptTokens) ?? info.tiers[info.tiers.length - 1]!;
-      const rate = this.opts.cacheTtl === '1h' ? tier.cacheWrite1h : tier.cacheWrite5m;
-      coldWriteUsd = (this.lastContextTokens * rate) / 1e6;
-    }
-    return { contextTokens: this.lastContextTokens, contextWindow: window, cacheWarmUntil: warmUntil, ttl: this.opts.cacheTtl, coldWriteUsd, budgetUsd: this.opts.budgetUsd ?? null };
+    return this.meterState.meter(now);
   }
 
   /** One human turn. Resolves when the floor returns; API failures become events and notices, not rejections. */
@@ -280,20 +264,14 @@ export class PanelSession {
   async carryOver(o: { library: Library; brief: Brief | null }): Promise<{ closedDir: string; next: PanelSession }> {
     this.ensureIdle();
     const present = this.cast.members.map((c) => o.library.characters.get(c.id) ?? c);
-    const abort = new AbortController();
-    this.abort = abort;
-    let done!: () => void;
-    this.running = new Promise<void>((r) => (done = r));
-    this.emit({ kind: 'answering', answering: true });
-    let summary: string;
-    try {
+    const summary = await this.whileAnswering(async (signal) => {
       const result = await writeCarryOverSummary(this.client, this.context, present, {
         model: this.opts.model,
         maxTokens: this.opts.maxTokens,
         ttl: this.opts.cacheTtl,
         apiKey: this.opts.apiKey,
-        signal: abort.signal,
-        onRetry: (n) => this.record({ type: 'retry', turn: this.turn, status: n.status, attempt: n.attempt, wait_ms: n.waitMs }),
+        signal,
+        onRetry: this.retryNotice(this.turn),
       });
       this.recordCost(this.turn, result.call);
       if (result.call.outcome !== 'complete' || result.summary.length === 0) {
@@ -301,13 +279,8 @@ export class PanelSession {
         this.record({ type: 'error', turn: this.turn, kind: 'carry-over', message });
         throw new EngineError('bad-input', `carry-over failed: ${message}`);
       }
-      summary = result.summary;
-    } finally {
-      this.abort = null;
-      this.running = null;
-      done();
-      this.emit({ kind: 'answering', answering: false });
-    }
+      return result.summary;
+    });
     const next = await PanelSession.start({
       ...this.opts,
       library: o.library,
@@ -418,14 +391,34 @@ export class PanelSession {
     return { dir: this.journal.dir };
   }
 
-  private async runTurn(target: string | null): Promise<void> {
-    const turn = this.turn;
+  /** Runs one model call as "the panel is answering": stoppable, one at a time, watchers told either side. */
+  private async whileAnswering<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const abort = new AbortController();
     this.abort = abort;
     let done!: () => void;
     this.running = new Promise<void>((r) => (done = r));
     this.emit({ kind: 'answering', answering: true });
     try {
+      return await work(abort.signal);
+    } finally {
+      this.abort = null;
+      this.running = null;
+      done();
+      this.emit({ kind: 'answering', answering: false });
+    }
+  }
+
+  private retryNotice(turn: number): (n: RetryNotice) => void {
+    return (n) => {
+      this.record({ type: 'retry', turn, status: n.status, attempt: n.attempt, wait_ms: n.waitMs });
+      const what = n.kind === 'rate_limit' ? 'Rate limited' : n.kind === 'overloaded' ? 'The API is overloaded' : 'The call failed';
+      this.emit({ kind: 'notice', level: 'warning', message: `${what}${n.status ? ` (${n.status})` : ''} — retrying in ${Math.round(n.waitMs / 1000)} s, attempt ${n.attempt}` });
+    };
+  }
+
+  private runTurn(target: string | null): Promise<void> {
+    const turn = this.turn;
+    return this.whileAnswering(async (signal) => {
       const recorder = new TurnRecorder(turn, { record: (e) => this.record(e), stream: (part) => this.emit({ kind: 'stream', part }) }, target);
       const roster = {
         present: this.cast.members.map((c) => ({ id: c.id, name: c.name })),
@@ -437,29 +430,20 @@ export class PanelSession {
         this.client,
         request,
         {
-          signal: abort.signal,
+          signal,
           onText: (delta) => parser.feed(delta),
-          onRetry: (n) => {
-            this.record({ type: 'retry', turn, status: n.status, attempt: n.attempt, wait_ms: n.waitMs });
-            this.emit({ kind: 'notice', level: 'warning', message: `${n.kind === 'rate_limit' ? 'Rate limited' : n.kind === 'overloaded' ? 'The API is overloaded' : 'The call failed'}${n.status ? ` (${n.status})` : ''} — retrying in ${Math.round(n.waitMs / 1000)} s, attempt ${n.attempt}` });
-          },
+          onRetry: this.retryNotice(turn),
         },
         this.opts.apiKey,
       );
-      this.lastCallAt = Date.now();
-      this.lastCallTtl = this.opts.cacheTtl;
+      this.meterState.noteCall();
       parser.end(endReason(result));
       this.recordCost(turn, result);
       this.finishTurn(turn, target, result, recorder.responders);
       await this.saveContext();
       this.record({ type: 'floor', turn });
       await this.journal.turnBoundary();
-    } finally {
-      this.abort = null;
-      this.running = null;
-      done();
-      this.emit({ kind: 'answering', answering: false });
-    }
+    });
   }
 
   private finishTurn(turn: number, target: string | null, result: CallResult, responders: ReadonlySet<string>): void {
@@ -502,45 +486,25 @@ export class PanelSession {
     });
   }
 
-  private noteCost(usd: number | null, contextTokens: number | undefined): void {
-    if (usd === null) this.unpricedCalls++;
-    else this.spentUsd += usd;
-    if (contextTokens !== undefined) this.lastContextTokens = contextTokens;
-  }
-
   private checkBudgetAndWindow(): void {
-    const budget = this.opts.budgetUsd;
-    if (budget != null && this.spentUsd >= budget) {
-      this.emit({ kind: 'notice', level: 'error', message: `The session budget of $${budget.toFixed(2)} is spent ($${this.spentUsd.toFixed(4)}). Raise dialogue.budgetUsd to continue.`, action: 'raiseBudget' });
-      throw new EngineError('budget', `budget of $${budget} reached: the next call is refused`);
-    }
-    const window = this.meter().contextWindow;
-    if (window !== null && this.lastContextTokens >= window) {
-      throw new EngineError('context-full', `the context is full (${this.lastContextTokens} of ${window} tokens): carry the session over to a fresh one`);
+    try {
+      this.meterState.checkCanCall();
+    } catch (err) {
+      if (err instanceof EngineError && err.code === 'budget') this.emit({ kind: 'notice', level: 'error', message: err.message, action: 'raiseBudget' });
+      throw err;
     }
   }
 
   private record(e: NewEvent): SessionEvent {
     const event = this.journal.append(e);
-    if (event.type === 'cost') this.afterCost(event.usd, event.context_tokens, event.turn);
     this.emit({ kind: 'event', event });
+    if (event.type === 'cost') {
+      for (const w of this.meterState.noteCost(event.usd, event.context_tokens)) {
+        if (w.kind === 'context') this.record({ type: 'anomaly', turn: event.turn, kind: 'context-warning', detail: w.message });
+        this.emit({ kind: 'notice', level: 'warning', message: w.message, ...(w.kind === 'budget' ? { action: 'raiseBudget' as const } : {}) });
+      }
+    }
     return event;
-  }
-
-  private afterCost(usd: number | null, contextTokens: number | undefined, turn: number): void {
-    this.noteCost(usd, contextTokens);
-    const budget = this.opts.budgetUsd;
-    if (budget != null && usd !== null && this.spentUsd >= budget * 0.8) {
-      this.emit({ kind: 'notice', level: 'warning', message: `Budget: $${this.spentUsd.toFixed(4)} of $${budget.toFixed(2)} spent.${this.spentUsd >= budget ? ' The next call will be refused.' : ''}`, action: 'raiseBudget' });
-    }
-    const window = this.meter().contextWindow;
-    if (window !== null && !this.warnedContext && this.lastContextTokens >= window * CONTEXT_WARN_SHARE) {
-      this.warnedContext = true;
-      queueMicrotask(() => {
-        this.record({ type: 'anomaly', turn, kind: 'context-warning', detail: `context at ${Math.round((100 * this.lastContextTokens) / window)}% of the ${window}-token window` });
-      });
-      this.emit({ kind: 'notice', level: 'warning', message: `The context is at ${Math.round((100 * this.lastContextTokens) / window)}% of the model's window. Consider carrying the session over to a fresh one.` });
-    }
   }
 
   private async saveContext(): Promise<void> {
@@ -570,11 +534,6 @@ function endReason(r: CallResult): EndReason {
   return r.stopReason === 'max_tokens' ? 'max_tokens' : 'stop';
 }
 
-function minDefined(a: number | undefined, b: number | undefined): number | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return Math.min(a, b);
-}
 
 /** Exposed for the CLI's `--resume`: the context file must exist for a byte-for-byte continuation. */
 export async function hasContext(sessionDir: string): Promise<boolean> {

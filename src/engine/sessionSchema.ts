@@ -9,7 +9,8 @@ import { z } from 'zod';
  * log without `mode` (or `mode: "batch"`) is the older two-actor batch log.
  */
 
-export const SCHEMA_VERSION = 1;
+/** 1: the first interactive format. 2: supersede/redo (regenerate, edit, rewind), carry-over links. */
+export const SCHEMA_VERSION = 2;
 
 /** Character ids: the file name of `characters/<id>.md`, valid on every OS. */
 export const characterIdSchema = z

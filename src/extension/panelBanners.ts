@@ -21,6 +21,11 @@ export function bannerForNotice(n: Notice): Banner {
   return { type: 'banner', level: n.level, message: n.message, actions: n.action ? NOTICE_ACTIONS[n.action] : [] };
 }
 
+/** The engine's warning that the context nears the window: the way forward is a fresh session. */
+export function bannerForContextWarning(n: Notice): Banner {
+  return { type: 'banner', level: n.level, message: n.message, actions: ['carryOver'] };
+}
+
 /** The `code` of an EngineError (or any error carrying a string code), else undefined. */
 export function errorCode(err: unknown): string | undefined {
   if (typeof err !== 'object' || err === null || !('code' in err)) return undefined;
@@ -36,7 +41,7 @@ export function bannerForError(err: unknown): Banner {
     case 'budget':
       return { type: 'banner', level: 'warning', message, actions: ['raiseBudget'] };
     case 'context-full':
-      return { type: 'banner', level: 'warning', message, actions: ['openSettings'] };
+      return { type: 'banner', level: 'warning', message, actions: ['carryOver'] };
     case 'closed':
       return { type: 'banner', level: 'info', message, actions: ['continueSession'] };
     case 'busy':

@@ -72,6 +72,18 @@ export class PanelChannel {
     for (const m of queued) this.o.post(m);
   }
 
+  /**
+   * The panel now shows another session (a carry-over): its turns count from 0 again, so the stale-turn filter
+   * and any half-streamed reply are reset, nothing queued for the old session is delivered, and a ready webview
+   * is rebuilt from a fresh `init`.
+   */
+  restart(): void {
+    this.latestTurn = 0;
+    this.open.clear();
+    this.queue = [];
+    if (this.ready) this.o.post(this.o.snapshot());
+  }
+
   /** The webview went away (disposed); queue again until the next `ready`. */
   markGone(): void {
     this.ready = false;

@@ -1,11 +1,12 @@
 import type { Library } from '../engine/characters';
 import type { PanelSession, SessionUpdate } from '../engine/panelSession';
+import type { RewindPreview } from '../engine/turnLedger';
 import type { SessionEvent } from '../engine/sessionSchema';
-import { parseWebviewMessage, type BannerAction, type HostMessage, type Theme, type WebviewMessage } from '../protocol';
+import { parseWebviewMessage, type BannerAction, type HostMessage, type Meter, type Theme, type WebviewMessage } from '../protocol';
 import { describeError, type LogSink } from './logSink';
 import { rosterView, type RosterView } from './memberViews';
 import { PanelChannel } from './panelChannel';
-import { bannerForError, bannerForNotice } from './panelBanners';
+import { bannerForContextWarning, bannerForError, bannerForNotice } from './panelBanners';
 
 /**
  * One webview panel <-> one session. A live session can be talked to; a replayed one (a closed log, or a
@@ -13,13 +14,25 @@ import { bannerForError, bannerForNotice } from './panelBanners';
  * `panels.ts` hands in `post` and feeds `receive`, so all of this is tested without a window.
  */
 
-/** The part of PanelSession a panel uses. */
+/**
+ * The part of PanelSession a panel uses. `carryOver` hands back the next session as a LiveSession too, so a
+ * test double can stand in for both ends of a carry-over.
+ */
 export type LiveSession = Pick<
   PanelSession,
   | 'id' | 'dir' | 'title' | 'brief' | 'events' | 'answering' | 'closed' | 'castView' | 'meter' | 'onUpdate'
   | 'queueJoin' | 'queueRetire' | 'queueRevise' | 'setCacheTtl' | 'setModel' | 'setBudget' | 'setApiKey'
   | 'say' | 'retry' | 'stop' | 'close'
->;
+  | 'regenerate' | 'edit' | 'rewindPreview' | 'rewind' | 'selectSample'
+> & {
+  carryOver(o: Parameters<PanelSession['carryOver']>[0]): Promise<{ closedDir: string; next: LiveSession }>;
+};
+
+/** What a carry-over left behind: the closed folder, and the folder the panel now continues in. */
+export interface CarryOverResult {
+  closedDir: string;
+  nextDir: string;
+}
 
 /** A closed session shown read-only; `events` are the log's, in order. */
 export interface ReplaySource {
@@ -60,6 +73,9 @@ export class PanelController {
   private readonly listeners = new Set<() => void>();
   private meterTimer: { cancel(): void } | undefined;
   private disposed = false;
+  // The engine journals a context warning as an anomaly, then notifies with the same text: that pairing is
+  // how its notice is told apart from other warnings without matching on wording.
+  private contextWarning: string | null = null;
 
   constructor(private readonly deps: PanelControllerDeps, source: { live: LiveSession } | { replay: ReplaySource }) {
     this.channel = new PanelChannel({ post: (m) => deps.post(m), snapshot: () => this.snapshot(), log: deps.log });
@@ -144,6 +160,21 @@ export class PanelController {
       case 'setTtl':
         session.setCacheTtl(msg.ttl);
         return this.refreshMeter();
+      case 'regenerate':
+        this.channel.send({ type: 'clearBanner' });
+        return session.regenerate();
+      case 'edit':
+        this.channel.send({ type: 'clearBanner' });
+        return session.edit(msg.text);
+      case 'previewRewind':
+        return this.channel.send({ type: 'rewindPreview', preview: session.rewindPreview(msg.turn) });
+      case 'rewind':
+        this.channel.send({ type: 'clearBanner' });
+        return session.rewind(msg.turn);
+      case 'selectSample':
+        return session.selectSample(msg.turn);
+      case 'carryOver':
+        return this.carryOver();
       default:
         this.deps.log.warn(`unhandled webview message "${msg.type}"`);
     }
@@ -173,6 +204,8 @@ export class PanelController {
           return this.deps.openSettings('dialogue.budgetUsd');
         case 'continueSession':
           return this.continueSession();
+        case 'carryOver':
+          return this.carryOver();
       }
     });
   }
@@ -214,6 +247,64 @@ export class PanelController {
     if (session.answering) session.stop();
     const roster = this.roster();
     const { dir } = await session.close();
+    this.becomeReplay(session, dir, roster);
+    return dir;
+  }
+
+  /**
+   * Summarises the live session into a fresh one with the same cast and brief (their current files), then
+   * shows the fresh session in this same panel. Rejects (the old session still live) when there is nothing
+   * to carry over with or the summary call fails.
+   */
+  async carryOver(): Promise<CarryOverResult> {
+    const session = this.live;
+    if (!session) throw codedError('closed', 'this session is closed: only a running session can be carried over');
+    const library = this.deps.library();
+    if (!library) throw codedError('bad-input', 'the character library is not loaded yet: try again in a moment');
+    const briefId = session.brief?.id;
+    const brief = briefId === undefined ? null : library.briefs.get(briefId);
+    if (brief === undefined) {
+      throw codedError('bad-input', `the brief "${briefId}" is no longer in the character library (briefs/${briefId}.md): restore it to carry over`);
+    }
+    this.channel.send({ type: 'clearBanner' });
+    this.channel.send({ type: 'banner', level: 'info', message: 'Carrying the session over: the panel is writing a summary of it…', actions: [] });
+    let result: { closedDir: string; next: LiveSession };
+    try {
+      result = await session.carryOver({ library, brief });
+    } catch (err) {
+      this.channel.send({ type: 'clearBanner' });
+      // The engine may fail after closing the old session; the panel must not keep offering it for turns.
+      if (session.closed && this.live === session) this.becomeReplay(session, session.dir, this.roster());
+      throw err;
+    }
+    const { closedDir, next } = result;
+    if (this.disposed) {
+      // The tab went away while the summary was written: nobody will talk to the fresh session, so end it.
+      await next.close();
+      return { closedDir, nextDir: next.dir };
+    }
+    this.switchTo(next);
+    this.channel.send({
+      type: 'banner',
+      level: 'info',
+      message: `Carried over: ${closedDir} is closed and linked; this panel now continues in ${next.dir}.`,
+      actions: [],
+    });
+    this.deps.log.info(`session ${closedDir} carried over to ${next.dir}`);
+    return { closedDir, nextDir: next.dir };
+  }
+
+  /** The panel now shows `next`, a different session: the webview is rebuilt from its state. */
+  private switchTo(next: LiveSession): void {
+    this.mode = { kind: 'live', session: next };
+    this.contextWarning = null;
+    this.subscribe(next);
+    this.channel.restart();
+    this.refreshMeter();
+    this.changed();
+  }
+
+  private becomeReplay(session: LiveSession, dir: string, roster: RosterView): void {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.meterTimer?.cancel();
@@ -223,7 +314,6 @@ export class PanelController {
     };
     this.channel.send({ type: 'readOnly', readOnly: true, canContinue: true });
     this.changed();
-    return dir;
   }
 
   libraryChanged(): void {
@@ -232,6 +322,11 @@ export class PanelController {
 
   setTheme(theme: Theme): void {
     this.channel.send({ type: 'theme', theme });
+  }
+
+  /** The live session's context/cache figures now; null while read-only. */
+  currentMeter(): Meter | null {
+    return this.live?.meter((this.deps.now ?? Date.now)()) ?? null;
   }
 
   /** Sends the context/cache meter, and schedules a resend for the moment the cache goes cold. */
@@ -244,9 +339,13 @@ export class PanelController {
     const meter = session.meter(now);
     this.channel.send({ type: 'meter', meter });
     if (meter.cacheWarmUntil !== null && meter.cacheWarmUntil > now) {
-      // The cold-write estimate only exists once the cache is cold, so the webview needs a fresh meter then.
+      // The cold-write estimate only exists once the cache is cold, so the webview (and the status bar
+      // tooltip) need a fresh meter then.
       const setTimer = this.deps.setTimer ?? defaultTimer;
-      this.meterTimer = setTimer(() => this.refreshMeter(), meter.cacheWarmUntil - now + 250);
+      this.meterTimer = setTimer(() => {
+        this.refreshMeter();
+        this.changed();
+      }, meter.cacheWarmUntil - now + 250);
     }
   }
 
@@ -278,6 +377,11 @@ export class PanelController {
         } else if (u.event.type === 'join' || u.event.type === 'leave' || u.event.type === 'revise') {
           this.sendCast();
           this.changed();
+        } else if (u.event.type === 'supersede') {
+          // A rewind or a sample choice changes what the context carries without a call.
+          this.refreshMeter();
+        } else if (u.event.type === 'anomaly' && u.event.kind === 'context-warning') {
+          this.contextWarning = u.event.detail;
         }
         return;
       case 'stream':
@@ -287,9 +391,12 @@ export class PanelController {
       case 'cast':
         this.sendCast();
         return this.changed();
-      case 'notice':
+      case 'notice': {
         this.deps.log[u.level === 'warning' ? 'warn' : u.level](`session ${this.sessionDir}: ${u.message}`);
-        return this.channel.send(bannerForNotice(u));
+        const aboutContext = u.action === undefined && this.contextWarning === u.message;
+        this.contextWarning = null;
+        return this.channel.send(aboutContext ? bannerForContextWarning(u) : bannerForNotice(u));
+      }
     }
   }
 
@@ -323,4 +430,11 @@ export class PanelController {
     for (const l of this.listeners) l();
   }
 }
+
+/** An error the banner mapping recognises by its code, like the engine's own (see panelBanners.ts). */
+function codedError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+export type { RewindPreview };
 

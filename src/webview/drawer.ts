@@ -3,6 +3,7 @@ import type { SessionEvent } from './sessionEvent';
 import { el } from './elements';
 import { paintMember, type MemberDirectory } from './members';
 import { StreamedText } from './streamedText';
+import type { SupersedeReason } from './turnLine';
 
 interface ConferLine {
   speaker: string;
@@ -12,6 +13,8 @@ interface ConferLine {
 }
 
 interface TurnSection {
+  node: HTMLElement;
+  heading: HTMLElement;
   list: HTMLElement;
   lines: ConferLine[];
 }
@@ -19,7 +22,7 @@ interface TurnSection {
 /**
  * The deliberation drawer: the confer of each turn, one section per turn, filling live. It slides in from
  * the right over (or, on wide panels, beside) the chat; while it is closed, new confer activity lights a
- * dot on its toggle.
+ * dot on its toggle. A superseded turn's confer is collapsed under a "superseded" heading, as in the chat.
  */
 export class DeliberationDrawer {
   readonly toggle = el('button', {
@@ -31,6 +34,7 @@ export class DeliberationDrawer {
   private readonly empty = el('p', { class: 'drawer-empty' }, 'When the panel confers before answering, their back-and-forth appears here.');
   private readonly sections = new Map<number, TurnSection>();
   private readonly streaming = new Set<ConferLine>();
+  private readonly superseded = new Map<number, SupersedeReason>();
   private isOpen = false;
 
   constructor(
@@ -66,6 +70,7 @@ export class DeliberationDrawer {
   reset(): void {
     this.sections.clear();
     this.streaming.clear();
+    this.superseded.clear();
     this.body.replaceChildren(this.empty);
     this.toggle.classList.remove('unseen');
   }
@@ -95,6 +100,34 @@ export class DeliberationDrawer {
     this.noteActivity();
   }
 
+  /** Collapses (reason) or restores (undefined) the turn's confer. */
+  markSuperseded(turn: number, reason: SupersedeReason | undefined): void {
+    if (reason === undefined) this.superseded.delete(turn);
+    else this.superseded.set(turn, reason);
+    const s = this.sections.get(turn);
+    if (s) this.paintSuperseded(turn, s);
+  }
+
+  private paintSuperseded(turn: number, s: TurnSection): void {
+    const reason = this.superseded.get(turn);
+    s.heading.querySelector('.confer-state')?.remove();
+    s.node.classList.toggle('superseded', reason !== undefined);
+    s.list.hidden = reason !== undefined;
+    if (reason === undefined) return;
+    const toggle = el('button', {
+      type: 'button', class: 'confer-show', 'aria-expanded': 'false', 'aria-controls': `confer-${turn}`,
+      'aria-label': `Show superseded turn ${turn}`,
+    }, 'show');
+    toggle.addEventListener('click', () => {
+      const show = s.list.hidden;
+      s.list.hidden = !show;
+      toggle.setAttribute('aria-expanded', String(show));
+      toggle.setAttribute('aria-label', `${show ? 'Hide' : 'Show'} superseded turn ${turn}`);
+      toggle.textContent = show ? 'hide' : 'show';
+    });
+    s.heading.append(el('span', { class: 'confer-state' }, el('span', { class: 'confer-tag' }, 'superseded'), toggle));
+  }
+
   private noteActivity(): void {
     if (!this.isOpen) this.toggle.classList.add('unseen');
   }
@@ -103,15 +136,17 @@ export class DeliberationDrawer {
     let s = this.sections.get(turn);
     if (s) return s;
     this.empty.remove();
-    const list = el('div', { class: 'confer-lines' });
+    const list = el('div', { class: 'confer-lines', id: `confer-${turn}` });
+    const heading = el('h3', {}, el('span', { class: 'confer-title' }, `Turn ${turn}`));
     // Newest turn on top: the live confer is what the reader opens the drawer for.
-    const node = el('section', { class: 'confer-turn', 'data-turn': turn }, el('h3', {}, `Turn ${turn}`), list);
+    const node = el('section', { class: 'confer-turn', 'data-turn': turn }, heading, list);
     const later = [...this.sections.entries()].filter(([t]) => t > turn).sort((a, b) => a[0] - b[0])[0];
-    const anchor = later ? later[1].list.parentElement : null;
+    const anchor = later ? later[1].node : null;
     if (anchor) anchor.after(node);
     else this.body.prepend(node);
-    s = { list, lines: [] };
+    s = { node, heading, list, lines: [] };
     this.sections.set(turn, s);
+    if (this.superseded.has(turn)) this.paintSuperseded(turn, s);
     return s;
   }
 

@@ -47,6 +47,7 @@ export class MessageStream {
   private pinned = true;
   private scrollQueued = false;
   private autoScrollTop = -1;
+  private lastScrollTop = 0;
 
   constructor(
     private readonly members: MemberDirectory,
@@ -57,9 +58,12 @@ export class MessageStream {
     // Reading layout here is fine: it happens on a scroll, never per delta.
     this.element.addEventListener('scroll', () => {
       const s = this.element;
-      if (Math.abs(s.scrollTop - this.autoScrollTop) < 1) {
-        // Our own jump to the bottom. Messages that just came into view may have grown past their
-        // content-visibility placeholder size since, so follow once more instead of concluding the reader left.
+      const wentUp = s.scrollTop < this.lastScrollTop - 1;
+      this.lastScrollTop = s.scrollTop;
+      // Our own jump to the bottom, or the browser moving the view while history above or below it takes its
+      // real size (content-visibility placeholders, scroll anchoring): keep following. Only a move up can
+      // mean the reader left the bottom.
+      if (Math.abs(s.scrollTop - this.autoScrollTop) < 1 || (this.pinned && !wentUp)) {
         this.scrollSoon();
         return;
       }
@@ -77,6 +81,7 @@ export class MessageStream {
     this.floorActionSlots.clear();
     this.pinned = true;
     this.autoScrollTop = -1;
+    this.lastScrollTop = 0;
   }
 
   /** `live` is false while replaying history: nothing is announced then. */
@@ -317,6 +322,7 @@ export class MessageStream {
       const before = this.element.scrollTop;
       this.element.scrollTop = this.element.scrollHeight;
       this.autoScrollTop = this.element.scrollTop === before ? -1 : this.element.scrollTop;
+      this.lastScrollTop = this.element.scrollTop;
     });
   }
 }

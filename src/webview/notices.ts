@@ -28,6 +28,7 @@ export class Notices {
   private contextLevel: ContextLevel | null = null;
   /** A dismissed context banner stays away until the context reaches the next level. */
   private dismissedLevel: ContextLevel | null = null;
+  private answering = false;
 
   constructor(
     private readonly onAction: (action: BannerAction) => void,
@@ -54,7 +55,7 @@ export class Notices {
     }
     this.contextBanner?.remove();
     this.contextLevel = level;
-    const carry = el('button', { type: 'button', class: 'banner-action' }, 'Carry over to a fresh session');
+    const carry = el('button', { type: 'button', class: 'banner-action', disabled: this.answering }, 'Carry over to a fresh session');
     carry.addEventListener('click', () => this.onCarryOver());
     const dismiss = el('button', { type: 'button', class: 'banner-dismiss', 'aria-label': 'Dismiss', title: 'Dismiss' }, '✕');
     const box = el('div', { class: `banner ${level === 'full' ? 'error' : 'warning'} context-banner`, role: 'status' },
@@ -70,6 +71,7 @@ export class Notices {
 
   /** Carry over cannot start while the panel answers. */
   setAnswering(answering: boolean): void {
+    this.answering = answering;
     const carry = this.contextBanner?.querySelector<HTMLButtonElement>('.banner-action');
     if (carry) carry.disabled = answering;
   }

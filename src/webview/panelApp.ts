@@ -1,4 +1,4 @@
-import type { HostMessage, MemberView, Theme } from '../protocol';
+import type { HostMessage, Meter, MemberView, Theme } from '../protocol';
 import type { SessionEvent } from './sessionEvent';
 import { Announcer } from './announcer';
 import { Composer } from './composer';
@@ -9,14 +9,17 @@ import { MemberDirectory } from './members';
 import { MessageStream } from './messageStream';
 import { MeterStrip } from './meterStrip';
 import { Notices } from './notices';
+import { RewindDialog } from './rewindDialog';
 import { Roster } from './roster';
+import { TurnLine } from './turnLine';
+import { TurnTools } from './turnTools';
 
 const THEME_CLASSES: readonly string[] = ['cream', 'light', 'dark', 'eink', 'vscode'].map((t) => `theme-${t}`);
 
 /**
  * The panel: builds the layout once and routes each validated host message to the part that owns it.
- * It also owns the two cross-cutting facts: the newest turn seen (older stream parts are stale) and
- * whether the panel is answering / read-only.
+ * It also owns the cross-cutting facts: the newest turn seen (older stream parts are stale), which turns
+ * are still live (the turn line), and whether the panel is answering / read-only.
  */
 export class PanelApp {
   private readonly members = new MemberDirectory();
@@ -30,13 +33,17 @@ export class PanelApp {
   private readonly meters: MeterStrip;
   private readonly notices: Notices;
   private readonly composer: Composer;
+  private readonly line = new TurnLine();
+  private readonly tools: TurnTools;
+  private readonly rewind: RewindDialog;
+  private meter: Meter | null = null;
   private newestTurn = -1;
   private answering = false;
   private readOnly = false;
 
   constructor(root: HTMLElement, host: HostBridge, title: string) {
     const saved = host.loadState();
-    this.stream = new MessageStream(this.members, this.announcer);
+    this.stream = new MessageStream(this.members, this.announcer, this.line);
     this.drawer = new DeliberationDrawer(this.members, (open) => {
       this.main.classList.toggle('drawer-open', open);
       host.saveState({ drawerOpen: open });
@@ -46,21 +53,38 @@ export class PanelApp {
       add: (id) => host.post({ type: 'add', id }),
       applyEdit: (id) => host.post({ type: 'applyEdit', id }),
     });
-    this.meters = new MeterStrip((ttl) => host.post({ type: 'setTtl', ttl }));
-    this.notices = new Notices((action) => host.post({ type: 'action', action }));
+    const carryOver = (): void => {
+      if (!this.answering && !this.readOnly) host.post({ type: 'carryOver' });
+    };
+    this.meters = new MeterStrip((ttl) => host.post({ type: 'setTtl', ttl }), carryOver);
+    this.notices = new Notices((action) => host.post({ type: 'action', action }), carryOver);
+    this.rewind = new RewindDialog(this.members, (turn) => {
+      if (!this.answering && !this.readOnly) host.post({ type: 'rewind', turn });
+    });
     this.composer = new Composer(this.members, {
       say: (text, target) => host.post({ type: 'say', text, target }),
+      edit: (text) => host.post({ type: 'edit', text }),
       stop: () => host.post({ type: 'stop' }),
       continueSession: () => host.post({ type: 'action', action: 'continueSession' }),
       draftChanged: (draft, target) => host.saveState({ draft, target }),
     }, saved);
+    this.tools = new TurnTools(this.stream, this.line, {
+      regenerate: () => host.post({ type: 'regenerate' }),
+      selectSample: (turn) => host.post({ type: 'selectSample', turn }),
+      editLast: (text) => this.composer.beginEdit(text),
+      rewindTo: (turn, quote) => {
+        this.rewind.open(turn, quote);
+        host.post({ type: 'previewRewind', turn });
+      },
+    });
 
     this.setTitle(title, null);
     const header = el('header', { class: 'panel-header' },
       el('div', { class: 'titles' }, this.titleEl, this.briefEl), this.drawer.toggle);
     const strip = el('div', { class: 'roster-strip' }, this.roster.element, this.meters.element);
     this.main.append(this.stream.element, this.drawer.element);
-    root.replaceChildren(header, strip, this.notices.banners, this.main, this.notices.status, this.composer.element, this.announcer.element);
+    root.replaceChildren(header, strip, this.notices.banners, this.main, this.notices.status, this.composer.element,
+      this.announcer.element, this.rewind.element);
     this.drawer.setOpen(saved.drawerOpen);
 
     document.addEventListener('keydown', (e) => {
@@ -81,12 +105,19 @@ export class PanelApp {
         this.stream.reset();
         this.drawer.reset();
         this.meters.reset();
+        this.line.reset();
+        this.rewind.close();
+        this.composer.cancelEdit();
         this.notices.clearBanners();
+        this.notices.contextWarning(null, msg.readOnly);
         this.newestTurn = -1;
         this.setCast(msg.cast, msg.library);
-        this.meters.setMeter(msg.meter);
         for (const ev of msg.events) this.addEvent(ev, false);
+        // Run markers and the turn tools once for the whole history, not once per event.
+        this.stream.layout.refreshRuns();
+        this.tools.refresh();
         this.setReadOnly(msg.readOnly, msg.canContinue);
+        this.setMeter(msg.meter);
         this.setAnswering(msg.answering);
         break;
       }
@@ -116,12 +147,21 @@ export class PanelApp {
         this.applyTheme(msg.theme);
         break;
       case 'meter':
-        this.meters.setMeter(msg.meter);
+        this.setMeter(msg.meter);
         break;
       case 'readOnly':
         this.setReadOnly(msg.readOnly, msg.canContinue);
         break;
+      case 'rewindPreview':
+        this.rewind.showPreview(msg.preview);
+        break;
     }
+  }
+
+  private setMeter(meter: Meter | null): void {
+    this.meter = meter;
+    this.meters.setMeter(meter);
+    this.notices.contextWarning(meter, this.readOnly);
   }
 
   private addEvent(ev: SessionEvent, live: boolean): void {
@@ -131,10 +171,22 @@ export class PanelApp {
       return;
     }
     if (live) this.notices.clearStatus();
+    if (ev.type === 'human-speak') this.line.add(ev);
     if (ev.type === 'deliberation') this.drawer.addEvent(ev, live);
     else this.stream.addEvent(ev, live);
+    if (ev.type === 'supersede') {
+      const changed = this.line.supersede(ev);
+      this.stream.applySupersede(changed, live);
+      for (const t of changed) this.drawer.markSuperseded(t, this.line.supersededBy(t));
+    }
     if (ev.type === 'floor') this.drawer.settle();
     if (ev.type === 'cost') this.meters.addCost(ev);
+    if (live && (ev.type === 'human-speak' || ev.type === 'floor' || ev.type === 'supersede')) {
+      const before = this.tools.lastLive;
+      this.tools.refresh();
+      // An edit in progress was of the line that was last; once another is last, it no longer applies.
+      if (this.tools.lastLive !== before) this.composer.cancelEdit();
+    }
   }
 
   private setCast(cast: MemberView[], library: MemberView[]): void {
@@ -150,6 +202,10 @@ export class PanelApp {
     }
     document.body.classList.toggle('answering', answering);
     this.composer.setAnswering(answering);
+    this.meters.setAnswering(answering);
+    this.notices.setAnswering(answering);
+    this.stream.layout.setDisabled(answering || this.readOnly);
+    if (answering) this.rewind.close();
   }
 
   private setReadOnly(readOnly: boolean, canContinue: boolean): void {
@@ -158,6 +214,9 @@ export class PanelApp {
     this.roster.setReadOnly(readOnly);
     this.meters.setReadOnly(readOnly);
     this.composer.setReadOnly(readOnly, canContinue);
+    this.stream.layout.setDisabled(this.answering || readOnly);
+    this.notices.contextWarning(this.meter, readOnly);
+    if (readOnly) this.rewind.close();
   }
 
   private setTitle(title: string, brief: string | null): void {

@@ -30,6 +30,8 @@ export interface E2eConfig {
 /** What a setup module's setup() returns: env for the server and UI tests, and a cleanup. */
 export interface E2eSetup {
   env: Record<string, string>;
+  /** A folder to copy as each part's workspace when the run names none (e.g. one holding `characters/`). */
+  workspaceSource?: string;
   teardown?: () => Promise<void>;
 }
 

@@ -51,8 +51,9 @@ async function main(): Promise<number> {
     // Only after the server is gone: its file watchers hold these folders.
     if (!process.env.DIALOGUE_E2E_KEEP) for (const dir of workspaces.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
   };
+  let workspaceSource = config.workspaceSource;
   const workspace = (): string => {
-    const dir = freshWorkspace(config.workspaceSource);
+    const dir = freshWorkspace(workspaceSource);
     workspaces.push(dir);
     return dir;
   };
@@ -67,6 +68,7 @@ async function main(): Promise<number> {
   try {
     const setup = await runSetup(config.setupModule);
     if (setup.teardown) cleanups.push(setup.teardown);
+    workspaceSource ??= setup.workspaceSource;
 
     let started = Date.now();
     const browserServer = await chromium.launchServer({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });

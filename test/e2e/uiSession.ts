@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { startCodeServer, type RunningCodeServer } from './codeServer';
-import { CONFIG_ENV } from './e2eConfig';
+import { CONFIG_ENV, freshWorkspace } from './e2eConfig';
 import { launchChromium, type WorkbenchTarget } from './runInCodeServer';
 
 /** Environment variables runSuites.ts sets for UI test processes. */
@@ -26,6 +26,8 @@ export interface UiSessionOptions {
   extensionDevelopmentPath?: string;
   /** Environment for a server this session starts itself (ignored when reusing run.mjs's server). */
   env?: Record<string, string>;
+  /** Copied as the workspace when run.mjs gave none (it is an empty folder otherwise). */
+  workspaceSource?: string;
 }
 
 /** A server target plus a browser; close() releases only what this session started. */
@@ -44,7 +46,7 @@ function makeTempDir(prefix: string): string {
 export async function startUiSession(options: UiSessionOptions = {}): Promise<UiSession> {
   const env = process.env;
   const extensionDevelopmentPath = path.resolve(options.extensionDevelopmentPath ?? env[UI_ENV.extension] ?? repoRoot);
-  const workspace = env[UI_ENV.workspace] ?? makeTempDir('dialogue-e2e-workspace-');
+  const workspace = env[UI_ENV.workspace] ?? freshWorkspace(options.workspaceSource);
   const screenshotsDir = env[UI_ENV.screenshots] ?? makeTempDir('dialogue-e2e-screenshots-');
   fs.mkdirSync(screenshotsDir, { recursive: true });
 

@@ -72,7 +72,7 @@ describe('carry-over and the context meter', function () {
       }
     }
     assert.ok(refused, 'the call past the window is refused');
-    assert.ok(notices.some((n) => /% of the model's window/.test(n)));
+    assert.ok(notices.some((n) => /% of the model's \d+-token window/.test(n)));
     await new Promise((r) => setImmediate(r));
     assert.ok(s.events.some((e) => e.type === 'anomaly' && e.kind === 'context-warning'));
     const m = s.meter();

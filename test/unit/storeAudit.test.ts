@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { SCHEMA_VERSION } from '../../src/engine/sessionSchema';
 import { SESSION_FILES } from '../../src/engine/store/sessionFiles';
 import { auditSessions, formatProblem, type AuditProblem } from '../../src/engine/store/sessionAudit';
 import { readIndex, writeIndex } from '../../src/engine/store/sessionIndex';
@@ -119,7 +120,7 @@ describe('store: audit', () => {
 
   it('reports a log from a newer format version once, without a flood', async () => {
     const { root, folder } = await brokenCopy(INTERACTIVE_FIXTURE, (log) => {
-      log.schema_version = 2;
+      log.schema_version = SCHEMA_VERSION + 1;
       log.events[1].type = 'telepathy';
     });
     await expectOneProblem(root, folder, 'schema_version', /newer than this tool knows/);
