@@ -5,11 +5,12 @@ import { createSampleCharacters, newCharacter } from './characterCommands';
 import { SHOW_PANEL_COMMAND } from './costStatusBar';
 import { describeError } from './logSink';
 import { errorCode } from './panelBanners';
-import { addCharacter, closeSession, retireCharacter, startPanel, stopPanel, UserFacingError } from './panelCommands';
+import { addCharacter, carryOverSession, closeSession, retireCharacter, startPanel, stopPanel, UserFacingError } from './panelCommands';
 import type { PanelManager } from './panels';
 import type { DialogueServices } from './services';
 import type { SessionLauncher } from './sessionLauncher';
 import { openSession } from './sessionPicker';
+import { editLastLine, regenerateLastTurn, rewindPanel } from './turnCommands';
 
 /** Every command id the extension registers (the contributed ones are a public contract, see SPEC 8). */
 export const COMMAND_IDS = [
@@ -24,6 +25,10 @@ export const COMMAND_IDS = [
   'dialogue.clearApiKey',
   'dialogue.stop',
   'dialogue.createSampleCharacters',
+  'dialogue.regenerate',
+  'dialogue.editLastLine',
+  'dialogue.rewind',
+  'dialogue.carryOver',
   SHOW_PANEL_COMMAND,
 ] as const;
 type CommandId = (typeof COMMAND_IDS)[number];
@@ -54,6 +59,10 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     'dialogue.clearApiKey': () => d.apiKeys.clear(),
     'dialogue.stop': () => stopPanel(d.panels),
     'dialogue.createSampleCharacters': () => createSampleCharacters(s),
+    'dialogue.regenerate': () => regenerateLastTurn(d.panels),
+    'dialogue.editLastLine': (arg) => editLastLine(d.panels, arg),
+    'dialogue.rewind': (arg) => rewindPanel(d.panels, s.library.current, arg),
+    'dialogue.carryOver': (arg) => carryOverSession(d.panels, arg),
     [SHOW_PANEL_COMMAND]: async () => {
       const entry = d.panels.active();
       if (entry) entry.panel.reveal();

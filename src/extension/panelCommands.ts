@@ -82,7 +82,8 @@ export async function startPanel(s: DialogueServices, panels: PanelManager, laun
   return session.dir;
 }
 
-function livePanel(panels: PanelManager): PanelEntry & { session: NonNullable<PanelEntry['controller']['live']> } {
+/** The active panel and its live session; throws the researcher-facing error when there is none. */
+export function livePanel(panels: PanelManager): PanelEntry & { session: NonNullable<PanelEntry['controller']['live']> } {
   const entry = panels.active();
   const session = entry?.controller.live;
   if (!entry || !session) throw new UserFacingError('Dialogue: no running panel (start one with "Dialogue: Start Panel").');
@@ -144,4 +145,19 @@ export async function closeSession(panels: PanelManager, arg?: unknown): Promise
     });
   }
   return closed;
+}
+
+/**
+ * `dialogue.carryOver`: summarises the session into a fresh one that the same panel continues; returns the
+ * new session's folder. `arg` may name the folder of the session to carry over.
+ */
+export async function carryOverSession(panels: PanelManager, arg?: unknown): Promise<string> {
+  const dir = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null ? (arg as { sessionDir?: unknown }).sessionDir : undefined;
+  const entry = typeof dir === 'string' ? panels.findByDir(dir) : panels.active();
+  if (!entry?.controller.live) throw new UserFacingError('Dialogue: no running session to carry over.');
+  const { closedDir, nextDir } = await entry.controller.carryOver();
+  void vscode.window.showInformationMessage(
+    `Dialogue: carried over to ${vscode.workspace.asRelativePath(nextDir)}; ${vscode.workspace.asRelativePath(closedDir)} is closed and linked to it.`,
+  );
+  return nextDir;
 }

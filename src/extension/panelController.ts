@@ -1,12 +1,13 @@
 import type { Library } from '../engine/characters';
 import type { PanelSession, SessionUpdate } from '../engine/panelSession';
-import type { RewindPreview } from '../engine/turnLedger';
 import type { SessionEvent } from '../engine/sessionSchema';
 import { parseWebviewMessage, type BannerAction, type HostMessage, type Meter, type Theme, type WebviewMessage } from '../protocol';
 import { describeError, type LogSink } from './logSink';
 import { rosterView, type RosterView } from './memberViews';
 import { PanelChannel } from './panelChannel';
 import { bannerForContextWarning, bannerForError, bannerForNotice } from './panelBanners';
+import { carriedOverBanner, carryOverInputs, CARRYING_OVER_BANNER, codedError } from './panelCarryOver';
+import { MeterRefresher, type SetTimer } from './panelMeter';
 
 /**
  * One webview panel <-> one session. A live session can be talked to; a replayed one (a closed log, or a
@@ -55,23 +56,17 @@ export interface PanelControllerDeps {
   /** Re-opens a closed session for new turns; undefined when it could not (the host explains why). */
   continueSession(dir: string): Promise<LiveSession | undefined>;
   now?: () => number;
-  setTimer?: (fn: () => void, ms: number) => { cancel(): void };
+  setTimer?: SetTimer;
 }
 
 type Mode = { kind: 'live'; session: LiveSession } | { kind: 'replay'; replay: ReplaySource };
-
-const defaultTimer = (fn: () => void, ms: number): { cancel(): void } => {
-  const h = setTimeout(fn, ms);
-  h.unref?.();
-  return { cancel: () => clearTimeout(h) };
-};
 
 export class PanelController {
   private mode: Mode;
   private readonly channel: PanelChannel;
   private unsubscribe: (() => void) | undefined;
   private readonly listeners = new Set<() => void>();
-  private meterTimer: { cancel(): void } | undefined;
+  private readonly meter: MeterRefresher;
   private disposed = false;
   // The engine journals a context warning as an anomaly, then notifies with the same text: that pairing is
   // how its notice is told apart from other warnings without matching on wording.
@@ -79,6 +74,15 @@ export class PanelController {
 
   constructor(private readonly deps: PanelControllerDeps, source: { live: LiveSession } | { replay: ReplaySource }) {
     this.channel = new PanelChannel({ post: (m) => deps.post(m), snapshot: () => this.snapshot(), log: deps.log });
+    this.meter = new MeterRefresher({
+      send: (meter) => this.channel.send({ type: 'meter', meter }),
+      wentCold: () => {
+        this.refreshMeter();
+        this.changed();
+      },
+      ...(deps.now ? { now: deps.now } : {}),
+      ...(deps.setTimer ? { setTimer: deps.setTimer } : {}),
+    });
     this.mode = 'live' in source ? { kind: 'live', session: source.live } : { kind: 'replay', replay: source.replay };
     if ('live' in source) this.subscribe(source.live);
   }
@@ -170,11 +174,13 @@ export class PanelController {
         return this.channel.send({ type: 'rewindPreview', preview: session.rewindPreview(msg.turn) });
       case 'rewind':
         this.channel.send({ type: 'clearBanner' });
-        return session.rewind(msg.turn);
+        await session.rewind(msg.turn);
+        return;
       case 'selectSample':
         return session.selectSample(msg.turn);
       case 'carryOver':
-        return this.carryOver();
+        await this.carryOver();
+        return;
       default:
         this.deps.log.warn(`unhandled webview message "${msg.type}"`);
     }
@@ -182,7 +188,7 @@ export class PanelController {
 
   private fromLibrary(id: string) {
     const c = this.deps.library()?.characters.get(id);
-    if (!c) throw Object.assign(new Error(`"${id}" is not in the character library (is its file valid?)`), { code: 'unknown-character' });
+    if (!c) throw codedError('unknown-character', `"${id}" is not in the character library (is its file valid?)`);
     return c;
   }
 
@@ -205,7 +211,8 @@ export class PanelController {
         case 'continueSession':
           return this.continueSession();
         case 'carryOver':
-          return this.carryOver();
+          await this.carryOver();
+          return;
       }
     });
   }
@@ -259,18 +266,12 @@ export class PanelController {
   async carryOver(): Promise<CarryOverResult> {
     const session = this.live;
     if (!session) throw codedError('closed', 'this session is closed: only a running session can be carried over');
-    const library = this.deps.library();
-    if (!library) throw codedError('bad-input', 'the character library is not loaded yet: try again in a moment');
-    const briefId = session.brief?.id;
-    const brief = briefId === undefined ? null : library.briefs.get(briefId);
-    if (brief === undefined) {
-      throw codedError('bad-input', `the brief "${briefId}" is no longer in the character library (briefs/${briefId}.md): restore it to carry over`);
-    }
+    const inputs = carryOverInputs(session.brief, this.deps.library());
     this.channel.send({ type: 'clearBanner' });
-    this.channel.send({ type: 'banner', level: 'info', message: 'Carrying the session over: the panel is writing a summary of it…', actions: [] });
+    this.channel.send(CARRYING_OVER_BANNER);
     let result: { closedDir: string; next: LiveSession };
     try {
-      result = await session.carryOver({ library, brief });
+      result = await session.carryOver(inputs);
     } catch (err) {
       this.channel.send({ type: 'clearBanner' });
       // The engine may fail after closing the old session; the panel must not keep offering it for turns.
@@ -284,12 +285,7 @@ export class PanelController {
       return { closedDir, nextDir: next.dir };
     }
     this.switchTo(next);
-    this.channel.send({
-      type: 'banner',
-      level: 'info',
-      message: `Carried over: ${closedDir} is closed and linked; this panel now continues in ${next.dir}.`,
-      actions: [],
-    });
+    this.channel.send(carriedOverBanner(closedDir, next.dir));
     this.deps.log.info(`session ${closedDir} carried over to ${next.dir}`);
     return { closedDir, nextDir: next.dir };
   }
@@ -307,7 +303,7 @@ export class PanelController {
   private becomeReplay(session: LiveSession, dir: string, roster: RosterView): void {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
-    this.meterTimer?.cancel();
+    this.meter.cancel();
     this.mode = {
       kind: 'replay',
       replay: { dir, title: session.title, brief: session.brief, events: [...session.events], roster: { cast: roster.cast, library: [] }, canContinue: true },
@@ -326,27 +322,12 @@ export class PanelController {
 
   /** The live session's context/cache figures now; null while read-only. */
   currentMeter(): Meter | null {
-    return this.live?.meter((this.deps.now ?? Date.now)()) ?? null;
+    return this.live?.meter(this.meter.now()) ?? null;
   }
 
   /** Sends the context/cache meter, and schedules a resend for the moment the cache goes cold. */
   refreshMeter(): void {
-    this.meterTimer?.cancel();
-    this.meterTimer = undefined;
-    const session = this.live;
-    if (!session || this.disposed) return;
-    const now = (this.deps.now ?? Date.now)();
-    const meter = session.meter(now);
-    this.channel.send({ type: 'meter', meter });
-    if (meter.cacheWarmUntil !== null && meter.cacheWarmUntil > now) {
-      // The cold-write estimate only exists once the cache is cold, so the webview (and the status bar
-      // tooltip) need a fresh meter then.
-      const setTimer = this.deps.setTimer ?? defaultTimer;
-      this.meterTimer = setTimer(() => {
-        this.refreshMeter();
-        this.changed();
-      }, meter.cacheWarmUntil - now + 250);
-    }
+    this.meter.refresh(this.disposed ? null : this.live);
   }
 
   /** The webview was destroyed; messages queue until a new one says `ready`. */
@@ -358,7 +339,7 @@ export class PanelController {
     this.disposed = true;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
-    this.meterTimer?.cancel();
+    this.meter.cancel();
     this.listeners.clear();
   }
 
@@ -422,7 +403,7 @@ export class PanelController {
       canContinue: replay?.canContinue ?? false,
       events: [...this.events],
       answering: live?.answering ?? false,
-      meter: live ? live.meter((this.deps.now ?? Date.now)()) : null,
+      meter: this.currentMeter(),
     };
   }
 
@@ -430,11 +411,4 @@ export class PanelController {
     for (const l of this.listeners) l();
   }
 }
-
-/** An error the banner mapping recognises by its code, like the engine's own (see panelBanners.ts). */
-function codedError(code: string, message: string): Error {
-  return Object.assign(new Error(message), { code });
-}
-
-export type { RewindPreview };
 

@@ -69,6 +69,9 @@ export class MessageStream {
       }
       this.pinned = s.scrollHeight - s.scrollTop - s.clientHeight < PINNED_SLACK_PX;
     }, { passive: true });
+    // History that comes into view takes its real size only after the frame that scrolled to it (it was a
+    // content-visibility placeholder until then), with no scroll event: follow those late growths too.
+    new ResizeObserver(() => this.followBottom()).observe(this.layout.list);
   }
 
   reset(): void {
@@ -318,12 +321,16 @@ export class MessageStream {
     this.scrollQueued = true;
     requestAnimationFrame(() => {
       this.scrollQueued = false;
-      if (!this.pinned) return;
-      const before = this.element.scrollTop;
-      this.element.scrollTop = this.element.scrollHeight;
-      this.autoScrollTop = this.element.scrollTop === before ? -1 : this.element.scrollTop;
-      this.lastScrollTop = this.element.scrollTop;
+      this.followBottom();
     });
+  }
+
+  private followBottom(): void {
+    if (!this.pinned) return;
+    const before = this.element.scrollTop;
+    this.element.scrollTop = this.element.scrollHeight;
+    this.autoScrollTop = this.element.scrollTop === before ? -1 : this.element.scrollTop;
+    this.lastScrollTop = this.element.scrollTop;
   }
 }
 

@@ -1,6 +1,7 @@
-import type { Character, Library } from '../../src/engine/characters';
+import type { Brief, Character, Library } from '../../src/engine/characters';
 import type { SessionUpdate } from '../../src/engine/panelSession';
 import type { SessionEvent } from '../../src/engine/sessionSchema';
+import type { RewindPreview } from '../../src/engine/turnLedger';
 import type { LogSink } from '../../src/extension/logSink';
 import type { LiveSession } from '../../src/extension/panelController';
 import type { Meter } from '../../src/protocol';
@@ -77,7 +78,7 @@ export const ev = {
 
 /** A PanelSession double: records calls, lets the test push updates. */
 export class FakeSession implements LiveSession {
-  readonly id = '2026-11-22T0407Z-harbour';
+  readonly id: string;
   readonly dir: string;
   readonly title = 'Harbour deal';
   readonly brief = { id: 'harbour', title: 'Harbour deal' };
@@ -91,11 +92,18 @@ export class FakeSession implements LiveSession {
   meterValue: Meter = { contextTokens: 1200, contextWindow: 200_000, cacheWarmUntil: null, ttl: '5m', coldWriteUsd: null, budgetUsd: null };
   /** set to make the next call of that name throw. */
   failNext: { method: string; error: Error } | null = null;
+  /** what `rewindPreview` / `rewind` answer. */
+  preview: RewindPreview = { toTurn: 0, turns: [], humanLines: 0, responses: 0, castChanges: [] };
+  /** the session `carryOver` hands back (default: a new double in a sibling folder, with this cast). */
+  carryOverTo: FakeSession | null = null;
+  /** the brief `carryOver` was given. */
+  carriedWith: { library: Library; brief: Brief | null } | null = null;
 
   constructor(present: Character[], events: SessionEvent[] = [], dir = '/ws/sessions/2026-11-22T0407Z-harbour') {
     this.present = present;
     this.log = [...events];
     this.dir = dir;
+    this.id = dir.split('/').at(-1)!;
   }
 
   get events(): readonly SessionEvent[] {
@@ -133,6 +141,18 @@ export class FakeSession implements LiveSession {
   setApiKey(key: string): void { this.call('setApiKey', key); }
   async say(text: string, target: string | null): Promise<void> { this.call('say', text, target); }
   async retry(): Promise<void> { this.call('retry'); }
+  async regenerate(): Promise<void> { this.call('regenerate'); }
+  async edit(text: string): Promise<void> { this.call('edit', text); }
+  rewindPreview(turn: number): RewindPreview { this.call('rewindPreview', turn); return { ...this.preview, toTurn: turn }; }
+  async rewind(turn: number): Promise<RewindPreview> { this.call('rewind', turn); return { ...this.preview, toTurn: turn }; }
+  async selectSample(turn: number): Promise<void> { this.call('selectSample', turn); }
+  async carryOver(o: { library: Library; brief: Brief | null }): Promise<{ closedDir: string; next: FakeSession }> {
+    this.call('carryOver');
+    this.carriedWith = o;
+    this.closed = true;
+    const next = this.carryOverTo ?? new FakeSession([...this.present], [], `${this.dir}-next`);
+    return { closedDir: this.dir, next };
+  }
   stop(): void { this.call('stop'); }
   async close(): Promise<{ dir: string }> {
     this.call('close');

@@ -1,43 +1,23 @@
 import { strict as assert } from 'node:assert';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadLibrary, type Library } from '../../src/engine/characters';
-import { EngineError, PanelSession, type PanelSessionOptions } from '../../src/engine/panelSession';
+import { EngineError, PanelSession } from '../../src/engine/panelSession';
 import { auditSessions } from '../../src/engine/store/sessionAudit';
-import { startStandIn, type StandIn } from '../standIn/messagesStandIn';
+import { usePanelRig } from './panelRig';
 
 const SUMMARY = '<summary>The floor asked about the marina; Mara holds firm, Ilse cites the flood line.</summary>\n<member id="mara">I gave nothing away.</member>\n<member id="ilse">The flood line is not negotiable.</member>';
 
 describe('carry-over and the context meter', function () {
   this.timeout(30_000);
-  let lib: Library;
-  let api: StandIn;
-  let sessionsDir: string;
-  before(async () => {
-    lib = await loadLibrary(path.join(__dirname, '..', '..', 'characters'));
-  });
-  beforeEach(async () => {
-    api = await startStandIn();
-    sessionsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'dp-carry-'));
-  });
-  afterEach(async () => {
-    await api.close();
-    await fs.rm(sessionsDir, { recursive: true, force: true });
-  });
-  const options = (over: Partial<PanelSessionOptions> = {}): PanelSessionOptions => ({
-    library: lib, cast: ['mara', 'oskar', 'ilse'], brief: lib.briefs.get('harbour-deal')!, model: 'claude-sonnet-4-6', maxTokens: 1024,
-    cacheTtl: '5m', deliberationDepth: 'full', sessionsDir, apiKey: 'sk-test-carry-000000000', baseURL: api.url, ...over,
-  });
-
+  const rig = usePanelRig('dp-carry-');
   it('summarises over the cached context, opens a linked fresh session with the current cast, dropping retired materials', async () => {
-    const s = await PanelSession.start(options());
+    const s = await PanelSession.start(rig.options());
     await s.say('The marina?', null);
     s.queueRetire('oskar');
     await s.say('Without Oskar?', null);
-    api.enqueue({ text: SUMMARY });
-    const { closedDir, next } = await s.carryOver({ library: lib, brief: lib.briefs.get('harbour-deal')! });
-    const summaryCall = api.requests.at(-1)!;
+    rig.api.enqueue({ text: SUMMARY });
+    const { closedDir, next } = await s.carryOver({ library: rig.lib, brief: rig.lib.briefs.get('harbour-deal')! });
+    const summaryCall = rig.api.requests.at(-1)!;
     assert.ok(summaryCall.usage!.cache_read_input_tokens > 0, 'the summary call reads the cached history');
     assert.deepEqual(next.castView().present.map((c) => c.id), ['mara', 'ilse']);
     const system = next.promptContext.system.join('\n');
@@ -52,11 +32,11 @@ describe('carry-over and the context meter', function () {
     assert.equal(newLog.continues_from, oldLog.session_id);
     assert.ok(oldLog.events.some((e: { type: string; turn: number }) => e.type === 'cost' && e.turn === 2), 'the summary call is paid for in the old session');
     assert.equal(newLog.events[0].carried_over.from, oldLog.session_id);
-    assert.deepEqual((await auditSessions(sessionsDir)).problems, []);
+    assert.deepEqual((await auditSessions(rig.sessionsDir)).problems, []);
   });
 
   it('records context_tokens, warns at 80% of the window, and refuses the next call at the limit', async () => {
-    const s = await PanelSession.start(options({ contextWindow: 3000 }));
+    const s = await PanelSession.start(rig.options({ contextWindow: 3000 }));
     const notices: string[] = [];
     s.onUpdate((u) => u.kind === 'notice' && notices.push(u.message));
     await s.say('One.', null);

@@ -1,8 +1,10 @@
 // What the in-host tests share: the Dialogue extension as VS Code sees it, the workspace the harness opened
 // (a fresh copy holding the sample characters), and polling for things that happen a beat later.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { SESSION_FILES } from '../../../src/engine/store/sessionFiles';
 
 /** `<publisher>.<name>` from the repository's package.json. */
 export const EXTENSION_ID = 'dialogue-research.dialogue-panel';
@@ -65,8 +67,25 @@ export function dialogueTabs(): vscode.Tab[] {
     .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('dialogue.panel'));
 }
 
-/** Closes every editor so one test's panels do not become the next test's "active panel". */
+/** Session folders under `dir` still holding a journal, i.e. not closed yet. */
+export function unclosedSessions(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (folder: string): void => {
+    for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+      if (entry.isFile() && entry.name === SESSION_FILES.journal) found.push(folder);
+      else if (entry.isDirectory() && !entry.name.startsWith('.')) walk(path.join(folder, entry.name));
+    }
+  };
+  walk(dir);
+  return found;
+}
+
+/**
+ * Closes every editor so one test's panels do not become the next test's "active panel". Closing a live
+ * panel's tab closes its session in the background; wait for that too, so no test audits a half-closed folder.
+ */
 export async function closeAllEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   await waitFor(() => dialogueTabs().length === 0, 'every Dialogue tab to close');
+  await waitFor(() => unclosedSessions(workspaceRoot()).length === 0, 'the closed tabs\' sessions to be written');
 }

@@ -1,0 +1,58 @@
+// In the real extension host: one full turn against the Messages API stand-in (started by
+// test/e2e/standInSetup.ts and reached through ANTHROPIC_BASE_URL / ANTHROPIC_API_KEY on the server's
+// environment), with the engine options built from the workspace's settings exactly as the extension builds
+// them. The extension offers no command that speaks for the researcher (the webview does that: see
+// test/e2e/ui/panel.ui.ts), so the engine is driven directly here.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { loadLibrary } from '../../../src/engine/characters';
+import { PanelSession } from '../../../src/engine/panelSession';
+import type { SessionEventType } from '../../../src/engine/sessionSchema';
+import { readJournal } from '../../../src/engine/store/journalLines';
+import { SESSION_FILES } from '../../../src/engine/store/sessionFiles';
+import { engineOptions, readSettings, resolveWorkspacePath } from '../../../src/extension/settings';
+import { activeExtension, charactersDir, TEST_BRIEF, TEST_CAST, workspaceRoot } from './extensionUnderTest';
+
+describe('a full turn against the stand-in, from the extension host', () => {
+  before(() => activeExtension());
+
+  it('lands intro, human-speak, confer, responses, cost and floor in the journal, then closes cleanly', async () => {
+    const { settings, problems } = readSettings(vscode.workspace.getConfiguration('dialogue'));
+    assert.deepEqual(problems, []);
+    assert.equal(settings.baseUrl, process.env.ANTHROPIC_BASE_URL, 'the stand-in URL should come from the environment');
+    assert.match(settings.baseUrl ?? '', /^http:\/\/127\.0\.0\.1:\d+/);
+    const sessionsDir = resolveWorkspacePath(workspaceRoot(), settings.sessionsFolder);
+    assert.ok(sessionsDir);
+    const library = await loadLibrary(charactersDir());
+    const apiKey = process.env.ANTHROPIC_API_KEY ?? '';
+    const session = await PanelSession.start({
+      ...engineOptions(settings, { library, sessionsDir, apiKey }),
+      cast: [...TEST_CAST],
+      brief: library.briefs.get(TEST_BRIEF) ?? null,
+    });
+
+    await session.say('Should the marina go ahead this year?', null);
+    const { state } = await readJournal(path.join(session.dir, SESSION_FILES.journal));
+    const types = state.events.map((e) => e.type);
+    const count = (type: SessionEventType): number => types.filter((t) => t === type).length;
+    assert.equal(types.includes('error'), false, `the turn failed: ${JSON.stringify(state.events.find((e) => e.type === 'error'))}`);
+    assert.equal(types[0], 'intro');
+    assert.equal(count('human-speak'), 1);
+    assert.ok(count('deliberation') >= 2, `expected a confer, got ${types.join(' ')}`);
+    assert.equal(count('speak') + count('pass'), TEST_CAST.length);
+    assert.equal(count('cost'), 1);
+    assert.equal(types.at(-1), 'floor');
+    const speakers = state.events.flatMap((e) => (e.type === 'speak' ? [e.speaker] : []));
+    assert.deepEqual([...speakers].sort(), [...TEST_CAST].sort());
+    const cost = state.events.find((e) => e.type === 'cost');
+    assert.ok(cost?.type === 'cost' && cost.output_tokens > 0 && cost.input_tokens + cost.cache_creation_input_tokens > 0);
+
+    const { dir } = await session.close();
+    assert.ok(fs.existsSync(path.join(dir, SESSION_FILES.log)));
+    assert.equal(fs.existsSync(path.join(dir, SESSION_FILES.journal)), false, 'the journal should be gone once closed');
+    const audit = await vscode.commands.executeCommand<{ folders: number; problems: number }>('dialogue.auditSessions');
+    assert.equal(audit?.problems, 0);
+  });
+});
