@@ -39,6 +39,8 @@ export const meterSchema = z.object({
   ttl: z.enum(['5m', '1h']),
   /** estimated USD of the next turn's cache write if the cache has gone cold; null when unknown. */
   coldWriteUsd: z.number().nullable(),
+  /** estimated USD of writing the whole context at the 1-hour ttl (so the researcher sees the price before switching). */
+  write1hUsd: z.number().nullable().optional(),
   budgetUsd: z.number().nullable(),
 });
 export type Meter = z.infer<typeof meterSchema>;

@@ -22,7 +22,10 @@ import { ensureCodeServer, missingDebianPackages } from './installCodeServer.mjs
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Presets. `fixture` proves the harness on a throwaway extension; `extension` is the real one. */
+/**
+ * Presets. `extension` (the default) is the real extension against the Messages API stand-in, on a fresh
+ * copy of the sample characters; `fixture` proves the harness itself on a throwaway extension.
+ */
 const TARGETS = {
   fixture: {
     extension: 'test/e2e/fixtureExtension',
@@ -36,13 +39,14 @@ const TARGETS = {
     extension: '.',
     suite: 'test/e2e/suite',
     ui: 'test/e2e/ui/*.ui.ts',
+    // The setup module lays out the workspace (a copy of characters/) and starts the stand-in.
     workspace: '',
-    setup: '',
+    setup: 'test/e2e/standInSetup.ts',
     env: {},
-    mustExist: ['dist/extension.js'],
+    mustExist: ['dist/extension.js', 'dist/webview.js'],
   },
 };
-const DEFAULT_TARGET = 'fixture';
+const DEFAULT_TARGET = 'extension';
 
 function option(name, envName) {
   const index = process.argv.indexOf(`--${name}`);
@@ -77,6 +81,16 @@ function expandPatterns(list) {
     files.push(...matches.map((name) => path.join(dir, name)));
   }
   return files;
+}
+
+/** The latest modification time of any file under src/ (0 when there is none). */
+function newestSourceMs(dir = path.join(repoRoot, 'src')) {
+  let newest = 0;
+  for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : []) {
+    const file = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSourceMs(file) : fs.statSync(file).mtimeMs);
+  }
+  return newest;
 }
 
 /** Runs one of the TypeScript runners in test/e2e/ and resolves with its exit code. */
@@ -117,6 +131,9 @@ async function main() {
   for (const file of target.mustExist ?? []) {
     if (!fs.existsSync(path.join(repoRoot, file))) fail(`${file} is missing: run \`npm run build\` first`);
   }
+  const stale = (target.mustExist ?? []).filter((file) => fs.statSync(path.join(repoRoot, file)).mtimeMs < newestSourceMs());
+  // A warning, not a failure: testing an older bundle on purpose is legitimate, but rarely what was meant.
+  if (stale.length > 0) console.warn(`[e2e] warning: ${stale.join(', ')} older than src/: run \`node esbuild.mjs\` to test the current code`);
   const electron = process.argv.includes('--electron');
   const missing = electron ? [] : missingDebianPackages('run');
   if (missing.length > 0) fail(`missing Debian package(s) ${missing.join(', ')}: apt-get install -y ${missing.join(' ')}`);

@@ -291,8 +291,15 @@ export class PanelSession {
       carriedOver: { from: this.id, summary },
     });
     const { dir } = await this.close();
-    await linkContinuation(dir, next.id);
-    await writeIndex(path.dirname(dir));
+    try {
+      await linkContinuation(dir, next.id);
+      await writeIndex(path.dirname(dir));
+    } catch (err) {
+      // Both sessions are intact and the new one already names the old; only the back-link is missing, so
+      // carry on with the new session and say exactly what to fix rather than strand it unreturned.
+      const message = `The new session started, but linking ${path.basename(dir)} to it failed: ${err instanceof Error ? err.message : String(err)}. Run \`node dist/cli.js audit\` on the sessions folder.`;
+      this.emit({ kind: 'notice', level: 'error', message });
+    }
     return { closedDir: dir, next };
   }
 
@@ -497,12 +504,12 @@ export class PanelSession {
 
   private record(e: NewEvent): SessionEvent {
     const event = this.journal.append(e);
+    // The meter counts a cost before anyone hears of it, so a watcher reading meter() sees this call.
+    const warnings = event.type === 'cost' ? this.meterState.noteCost(event.usd, event.context_tokens) : [];
     this.emit({ kind: 'event', event });
-    if (event.type === 'cost') {
-      for (const w of this.meterState.noteCost(event.usd, event.context_tokens)) {
-        if (w.kind === 'context') this.record({ type: 'anomaly', turn: event.turn, kind: 'context-warning', detail: w.message });
-        this.emit({ kind: 'notice', level: 'warning', message: w.message, ...(w.kind === 'budget' ? { action: 'raiseBudget' as const } : {}) });
-      }
+    for (const w of warnings) {
+      if (w.kind === 'context') this.record({ type: 'anomaly', turn: event.turn, kind: 'context-warning', detail: w.message });
+      this.emit({ kind: 'notice', level: 'warning', message: w.message, ...(w.kind === 'budget' ? { action: 'raiseBudget' as const } : {}) });
     }
     return event;
   }

@@ -82,11 +82,10 @@ export class SessionMeter {
     const s = this.settings();
     const info = findModel(s.model, s.prices);
     const warmUntil = this.lastCallAt === null ? null : this.lastCallAt + TTL_MS[this.lastCallTtl];
-    let coldWriteUsd: number | null = null;
-    if (info && this.contextTokens > 0 && (warmUntil === null || now >= warmUntil)) {
-      const tier = info.tiers.find((t) => t.upToPromptTokens === null || this.contextTokens <= t.upToPromptTokens) ?? info.tiers[info.tiers.length - 1]!;
-      coldWriteUsd = (this.contextTokens * (s.cacheTtl === '1h' ? tier.cacheWrite1h : tier.cacheWrite5m)) / 1e6;
-    }
-    return { contextTokens: this.contextTokens, contextWindow: this.window(), cacheWarmUntil: warmUntil, ttl: s.cacheTtl, coldWriteUsd, budgetUsd: s.budgetUsd ?? null };
+    const tier = info?.tiers.find((t) => t.upToPromptTokens === null || this.contextTokens <= t.upToPromptTokens) ?? info?.tiers.at(-1);
+    const cold = warmUntil === null || now >= warmUntil;
+    const coldWriteUsd = tier && this.contextTokens > 0 && cold ? (this.contextTokens * (s.cacheTtl === '1h' ? tier.cacheWrite1h : tier.cacheWrite5m)) / 1e6 : null;
+    const write1hUsd = tier && this.contextTokens > 0 ? (this.contextTokens * tier.cacheWrite1h) / 1e6 : null;
+    return { contextTokens: this.contextTokens, contextWindow: this.window(), cacheWarmUntil: warmUntil, ttl: s.cacheTtl, coldWriteUsd, write1hUsd, budgetUsd: s.budgetUsd ?? null };
   }
 }

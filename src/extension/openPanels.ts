@@ -45,6 +45,14 @@ export class OpenPanelRegistry {
     await this.memento.update(OPEN_PANELS_KEY, [...this.list().filter((r) => r.sessionDir !== record.sessionDir), record]);
   }
 
+  /** The panel of `fromDir` now shows `record.sessionDir` (a carry-over): one update, so no reload sees both or neither. */
+  async move(fromDir: string, record: OpenPanelRecord): Promise<void> {
+    this.claimed.delete(fromDir);
+    this.claimed.add(record.sessionDir);
+    const others = this.list().filter((r) => r.sessionDir !== fromDir && r.sessionDir !== record.sessionDir);
+    await this.memento.update(OPEN_PANELS_KEY, [...others, record]);
+  }
+
   async remove(sessionDir: string): Promise<void> {
     this.claimed.delete(sessionDir);
     await this.memento.update(OPEN_PANELS_KEY, this.list().filter((r) => r.sessionDir !== sessionDir));

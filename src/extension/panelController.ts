@@ -266,6 +266,7 @@ export class PanelController {
   async carryOver(): Promise<CarryOverResult> {
     const session = this.live;
     if (!session) throw codedError('closed', 'this session is closed: only a running session can be carried over');
+    if (session.answering) throw codedError('busy', 'the panel is still answering: stop it first, then carry over');
     const inputs = carryOverInputs(session.brief, this.deps.library());
     this.channel.send({ type: 'clearBanner' });
     this.channel.send(CARRYING_OVER_BANNER);
@@ -353,8 +354,12 @@ export class PanelController {
       case 'event':
         this.channel.send({ type: 'event', event: u.event });
         if (u.event.type === 'cost') {
-          this.refreshMeter();
-          this.changed();
+          // The engine tells its watchers of a cost before it has counted it in its meter: read the meter
+          // once the engine's own bookkeeping for this event is done.
+          queueMicrotask(() => {
+            this.refreshMeter();
+            this.changed();
+          });
         } else if (u.event.type === 'join' || u.event.type === 'leave' || u.event.type === 'revise') {
           this.sendCast();
           this.changed();

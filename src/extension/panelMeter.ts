@@ -50,3 +50,40 @@ export class MeterRefresher {
     this.timer = undefined;
   }
 }
+
+// Same rounding as the webview's sub-strip, so the tooltip and the panel agree.
+function formatTokens(n: number): string {
+  if (n < 1000) return String(n);
+  if (n < 10_000) return `${(n / 1000).toFixed(1)}k`;
+  if (n < 1_000_000) return `${Math.round(n / 1000)}k`;
+  return `${(n / 1_000_000).toFixed(2)}M`;
+}
+
+function clock(ms: number): string {
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+/**
+ * The meter in two lines for the status bar tooltip: context used against the window, and how long the cached
+ * prefix stays warm or, once cold, what the next turn's cache write is estimated to cost.
+ */
+export function describeMeter(meter: Meter, now: number, formatUsd: (usd: number | null) => string): string {
+  let context: string;
+  if (meter.contextTokens === 0 && meter.cacheWarmUntil === null) context = 'Context: no call yet';
+  else if (meter.contextWindow === null) context = `Context: ${formatTokens(meter.contextTokens)} tokens (window unknown)`;
+  else {
+    const pct = Math.round((100 * meter.contextTokens) / meter.contextWindow);
+    context = `Context: ${formatTokens(meter.contextTokens)} of ${formatTokens(meter.contextWindow)} tokens (${pct}%)`;
+  }
+  let cache: string;
+  if (meter.cacheWarmUntil === null) cache = `Cache: not written yet (${meter.ttl} TTL)`;
+  else if (now < meter.cacheWarmUntil) {
+    const minutes = Math.ceil((meter.cacheWarmUntil - now) / 60_000);
+    cache = `Cache: warm for ${minutes} more min (until ${clock(meter.cacheWarmUntil)}); next turn at the ${meter.ttl} TTL`;
+  } else {
+    const price = meter.coldWriteUsd === null ? 'price unknown' : `about ${formatUsd(meter.coldWriteUsd)}`;
+    cache = `Cache: cold; the next turn writes it again (${price} at the ${meter.ttl} TTL)`;
+  }
+  return `${context}\n${cache}`;
+}

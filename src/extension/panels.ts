@@ -180,8 +180,14 @@ export class PanelManager implements vscode.Disposable {
     this.entries.add(entry);
     this.lastActive = entry;
 
+    let recordedDir = controller.sessionDir;
     const remember = (): void => {
-      void this.s.registry.put({ sessionDir: controller.sessionDir, panelTitle: panel.title, mode: controller.readOnly ? 'replay' : 'live' });
+      const record = { sessionDir: controller.sessionDir, panelTitle: panel.title, mode: controller.readOnly ? 'replay' : 'live' } as const;
+      // After a carry-over the panel shows another folder: the old record must go, or a reload would reopen it too.
+      const moved = recordedDir !== record.sessionDir;
+      const from = recordedDir;
+      recordedDir = record.sessionDir;
+      void (moved ? this.s.registry.move(from, record) : this.s.registry.put(record));
     };
     const subscriptions: vscode.Disposable[] = [
       panel.webview.onDidReceiveMessage((msg: unknown) => void controller.receive(msg)),

@@ -2,6 +2,7 @@ import type { StreamPart } from '../protocol';
 import type { SessionEvent } from './sessionEvent';
 import type { Announcer } from './announcer';
 import { el, formatTokens, formatUsd } from './elements';
+import { BottomFollower } from './bottomFollower';
 import { glyphAvatar, paintMember, type MemberDirectory } from './members';
 import { renderMarkdown } from './safeMarkdown';
 import { StreamLayout } from './streamLayout';
@@ -26,8 +27,6 @@ interface TurnCost {
   output: number;
 }
 
-const PINNED_SLACK_PX = 48;
-
 /**
  * The main chat: floor lines, one message per character, passes, cast changes, per-turn cost beside the
  * floor-returns marker. It only ever appends (or edits the one message being streamed); nothing already
@@ -44,10 +43,7 @@ export class MessageStream {
   private readonly floorMarkers = new Map<number, HTMLElement>();
   private readonly floorReturnRows = new Map<number, HTMLElement>();
   private readonly floorActionSlots = new Map<number, HTMLElement>();
-  private pinned = true;
-  private scrollQueued = false;
-  private autoScrollTop = -1;
-  private lastScrollTop = 0;
+  private readonly follower = new BottomFollower(this.element, this.layout.list);
 
   constructor(
     private readonly members: MemberDirectory,
@@ -55,23 +51,6 @@ export class MessageStream {
     private readonly line: TurnLine,
   ) {
     this.element.append(this.layout.list);
-    // Reading layout here is fine: it happens on a scroll, never per delta.
-    this.element.addEventListener('scroll', () => {
-      const s = this.element;
-      const wentUp = s.scrollTop < this.lastScrollTop - 1;
-      this.lastScrollTop = s.scrollTop;
-      // Our own jump to the bottom, or the browser moving the view while history above or below it takes its
-      // real size (content-visibility placeholders, scroll anchoring): keep following. Only a move up can
-      // mean the reader left the bottom.
-      if (Math.abs(s.scrollTop - this.autoScrollTop) < 1 || (this.pinned && !wentUp)) {
-        this.scrollSoon();
-        return;
-      }
-      this.pinned = s.scrollHeight - s.scrollTop - s.clientHeight < PINNED_SLACK_PX;
-    }, { passive: true });
-    // History that comes into view takes its real size only after the frame that scrolled to it (it was a
-    // content-visibility placeholder until then), with no scroll event: follow those late growths too.
-    new ResizeObserver(() => this.followBottom()).observe(this.layout.list);
   }
 
   reset(): void {
@@ -82,9 +61,7 @@ export class MessageStream {
     this.floorMarkers.clear();
     this.floorReturnRows.clear();
     this.floorActionSlots.clear();
-    this.pinned = true;
-    this.autoScrollTop = -1;
-    this.lastScrollTop = 0;
+    this.follower.reset();
   }
 
   /** `live` is false while replaying history: nothing is announced then. */
@@ -315,22 +292,8 @@ export class MessageStream {
     this.scrollSoon();
   }
 
-  /** Follows new content only when the reader is at the bottom; one layout read per frame at most. */
-  scrollSoon(): void {
-    if (!this.pinned || this.scrollQueued) return;
-    this.scrollQueued = true;
-    requestAnimationFrame(() => {
-      this.scrollQueued = false;
-      this.followBottom();
-    });
-  }
-
-  private followBottom(): void {
-    if (!this.pinned) return;
-    const before = this.element.scrollTop;
-    this.element.scrollTop = this.element.scrollHeight;
-    this.autoScrollTop = this.element.scrollTop === before ? -1 : this.element.scrollTop;
-    this.lastScrollTop = this.element.scrollTop;
+  private scrollSoon(): void {
+    this.follower.soon();
   }
 }
 

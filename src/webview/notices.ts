@@ -9,6 +9,7 @@ const ACTION_LABELS: Record<BannerAction, string> = {
   openSettings: 'Open settings',
   continueSession: 'Continue this session',
   raiseBudget: 'Raise budget',
+  carryOver: 'Carry over to a fresh session',
 };
 
 const STATUS_NAMES: Record<number, string> = { 429: 'Rate limited', 529: 'Overloaded', 500: 'Server error', 503: 'Unavailable' };
@@ -17,8 +18,12 @@ type ContextLevel = 'warn' | 'full';
 
 /**
  * Banners (errors and warnings with the action that fixes them; dismissible, cleared by the host), the
- * context banner the webview raises itself from the meter (past 80% of the window, with Carry over), and the
- * one transient status line used for "retrying in 2 s" while the engine waits out a 429/529.
+ * context banner raised from the meter (past 80% of the window, with Carry over), and the one transient
+ * status line used for "retrying in 2 s" while the engine waits out a 429/529.
+ *
+ * The host sends its own context warning once, when the engine first notices; the meter keeps saying so
+ * after a reload too. Only one of the two is ever shown: a host banner offering Carry over replaces the
+ * meter's, and counts as that level's warning having been given.
  */
 export class Notices {
   readonly banners = el('div', { class: 'banners' });
@@ -40,40 +45,46 @@ export class Notices {
     const pct = contextPercent(meter);
     const level: ContextLevel | null = pct === null || readOnly ? null : pct >= 100 ? 'full' : pct >= CONTEXT_WARN_SHARE * 100 ? 'warn' : null;
     if (meter === null) this.dismissedLevel = null;
-    if (level === null || level === this.dismissedLevel) {
-      this.contextBanner?.remove();
-      this.contextBanner = null;
-      this.contextLevel = level;
+    this.contextLevel = level;
+    if (level === null || level === this.dismissedLevel || this.hostOffersCarryOver()) {
+      this.removeContextBanner();
       return;
     }
+    const window = formatTokens(meter!.contextWindow!);
     const text = level === 'full'
-      ? `The context is full (${formatTokens(meter!.contextTokens)} of ${formatTokens(meter!.contextWindow!)} tokens): the next turn would be refused. Carry the session over to go on.`
-      : `The context is ${pct}% full (${formatTokens(meter!.contextTokens)} of ${formatTokens(meter!.contextWindow!)} tokens). Carry the session over to a fresh one before it runs out.`;
-    if (this.contextBanner && this.contextLevel === level) {
+      ? `The context is full (${formatTokens(meter!.contextTokens)} of ${window} tokens): the next turn would be refused. Carry the session over to go on.`
+      : `The context is ${pct}% full (${formatTokens(meter!.contextTokens)} of ${window} tokens). Carry the session over to a fresh one before it runs out.`;
+    if (this.contextBanner?.dataset.level === level) {
       this.contextBanner.querySelector('.banner-text')!.textContent = text;
       return;
     }
-    this.contextBanner?.remove();
-    this.contextLevel = level;
-    const carry = el('button', { type: 'button', class: 'banner-action', disabled: this.answering }, 'Carry over to a fresh session');
+    this.removeContextBanner();
+    const carry = el('button', { type: 'button', class: 'banner-action', 'data-action': 'carryOver', disabled: this.answering }, ACTION_LABELS.carryOver);
     carry.addEventListener('click', () => this.onCarryOver());
     const dismiss = el('button', { type: 'button', class: 'banner-dismiss', 'aria-label': 'Dismiss', title: 'Dismiss' }, '✕');
-    const box = el('div', { class: `banner ${level === 'full' ? 'error' : 'warning'} context-banner`, role: 'status' },
+    const box = el('div', { class: `banner ${level === 'full' ? 'error' : 'warning'} context-banner`, role: 'status', 'data-level': level },
       el('span', { class: 'banner-icon', 'aria-hidden': 'true' }, '⚠'), el('span', { class: 'banner-text' }, text), carry, dismiss);
     dismiss.addEventListener('click', () => {
       this.dismissedLevel = level;
-      box.remove();
-      if (this.contextBanner === box) this.contextBanner = null;
+      this.removeContextBanner();
     });
     this.contextBanner = box;
     this.banners.prepend(box);
   }
 
+  private hostOffersCarryOver(): boolean {
+    return this.banners.querySelector('.banner:not(.context-banner) [data-action="carryOver"]') !== null;
+  }
+
+  private removeContextBanner(): void {
+    this.contextBanner?.remove();
+    this.contextBanner = null;
+  }
+
   /** Carry over cannot start while the panel answers. */
   setAnswering(answering: boolean): void {
     this.answering = answering;
-    const carry = this.contextBanner?.querySelector<HTMLButtonElement>('.banner-action');
-    if (carry) carry.disabled = answering;
+    for (const carry of this.banners.querySelectorAll<HTMLButtonElement>('[data-action="carryOver"]')) carry.disabled = answering;
   }
 
   banner(level: 'error' | 'warning' | 'info', message: string, actions: readonly BannerAction[]): void {
@@ -84,8 +95,14 @@ export class Notices {
     const box = el('div', { class: `banner ${level}`, role: level === 'error' ? 'alert' : 'status', 'data-message': message },
       el('span', { class: 'banner-icon', 'aria-hidden': 'true' }, level === 'info' ? 'ℹ' : '⚠'),
       el('span', { class: 'banner-text' }, message));
+    if (actions.includes('carryOver')) {
+      this.removeContextBanner();
+      this.dismissedLevel = this.contextLevel ?? 'warn';
+    }
     for (const action of actions) {
-      const button = el('button', { type: 'button', class: 'banner-action', 'data-action': action }, ACTION_LABELS[action]);
+      const button = el('button', {
+        type: 'button', class: 'banner-action', 'data-action': action, disabled: action === 'carryOver' && this.answering,
+      }, ACTION_LABELS[action]);
       button.addEventListener('click', () => this.onAction(action));
       box.append(button);
     }

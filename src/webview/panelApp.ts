@@ -171,6 +171,8 @@ export class PanelApp {
       return;
     }
     if (live) this.notices.clearStatus();
+    const moves = live && (ev.type === 'human-speak' || ev.type === 'floor' || ev.type === 'supersede');
+    const focused = moves ? this.tools.focusedControl() : null;
     if (ev.type === 'human-speak') this.line.add(ev);
     if (ev.type === 'deliberation') this.drawer.addEvent(ev, live);
     else this.stream.addEvent(ev, live);
@@ -178,12 +180,17 @@ export class PanelApp {
       const changed = this.line.supersede(ev);
       this.stream.applySupersede(changed, live);
       for (const t of changed) this.drawer.markSuperseded(t, this.line.supersededBy(t));
+      const chosen = ev.reason === 'select' ? ev.restored?.[0] : undefined;
+      if (live && chosen !== undefined) {
+        const samples = this.line.samples(chosen);
+        this.announcer.announce(`Sample ${samples.indexOf(chosen) + 1} of ${samples.length} is now carried forward`);
+      }
     }
     if (ev.type === 'floor') this.drawer.settle();
     if (ev.type === 'cost') this.meters.addCost(ev);
-    if (live && (ev.type === 'human-speak' || ev.type === 'floor' || ev.type === 'supersede')) {
+    if (moves) {
       const before = this.tools.lastLive;
-      this.tools.refresh();
+      this.tools.refresh(focused);
       // An edit in progress was of the line that was last; once another is last, it no longer applies.
       if (this.tools.lastLive !== before) this.composer.cancelEdit();
     }
@@ -204,7 +211,7 @@ export class PanelApp {
     this.composer.setAnswering(answering);
     this.meters.setAnswering(answering);
     this.notices.setAnswering(answering);
-    this.stream.layout.setDisabled(answering || this.readOnly);
+    this.tools.setEnabled(!answering && !this.readOnly);
     if (answering) this.rewind.close();
   }
 
@@ -214,7 +221,7 @@ export class PanelApp {
     this.roster.setReadOnly(readOnly);
     this.meters.setReadOnly(readOnly);
     this.composer.setReadOnly(readOnly, canContinue);
-    this.stream.layout.setDisabled(this.answering || readOnly);
+    this.tools.setEnabled(!this.answering && !readOnly);
     this.notices.contextWarning(this.meter, readOnly);
     if (readOnly) this.rewind.close();
   }

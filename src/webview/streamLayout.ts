@@ -29,8 +29,7 @@ export interface TurnBlock {
  * of consecutive superseded blocks shows one marker that expands the whole run.
  */
 export class StreamLayout {
-  /** A fieldset so that one `disabled` switch turns off every turn action while answering or read-only. */
-  readonly list = el('fieldset', { class: 'stream-list', role: 'none' });
+  readonly list = el('div', { class: 'stream-list', role: 'group' });
   private chunk: HTMLElement | null = null;
   private chunkGroups = 0;
   private readonly blocks = new Map<number, TurnBlock>();
@@ -47,8 +46,18 @@ export class StreamLayout {
     this.expanded.clear();
   }
 
+  /**
+   * Switches off the per-line actions (Rewind to here) while answering or read-only. One class and one
+   * aria-disabled (inherited by every control inside) on the list, not a `disabled` per button: toggling
+   * `:disabled` on hundreds of buttons restyles them all, twice per turn, and grows with the session.
+   */
   setDisabled(disabled: boolean): void {
-    this.list.disabled = disabled;
+    this.list.classList.toggle('busy', disabled);
+    this.list.setAttribute('aria-disabled', String(disabled));
+  }
+
+  get disabled(): boolean {
+    return this.list.classList.contains('busy');
   }
 
   /** Outside any turn: the session opening, a rewind and the cast changes it brings back. */
@@ -98,10 +107,8 @@ export class StreamLayout {
       run = [];
     }
     if (run.length > 0) runs.push(run);
-    for (const b of this.blocks.values()) {
-      b.element.classList.remove('run-head');
-      b.element.querySelector(':scope > .sup-marker')?.remove();
-    }
+    for (const m of this.list.querySelectorAll('.sup-marker')) m.remove();
+    for (const h of this.list.querySelectorAll('.run-head')) h.classList.remove('run-head');
     const heads = new Set<number>();
     for (const r of runs) {
       const head = r[0]!;
@@ -117,9 +124,9 @@ export class StreamLayout {
   private marker(run: readonly TurnBlock[], shown: boolean): HTMLElement {
     const reasons = [...new Set(run.map((b) => REASON_WORDS[b.superseded!]))];
     const label = `${run.length === 1 ? 'Superseded turn' : `${run.length} superseded turns`} · ${reasons.join(', ')}`;
-    // <details> rather than a button: it stays usable inside the disabled fieldset (reading is never disabled).
+    // Reading is never disabled: the marker opts out of the list's aria-disabled.
     const details = el('details', { class: 'sup-marker', open: shown },
-      el('summary', { title: 'Kept in the log; not part of what the panel carries forward' }, label));
+      el('summary', { title: 'Kept in the log; not part of what the panel carries forward', 'aria-disabled': 'false' }, label));
     details.addEventListener('toggle', () => {
       if (details.open) this.expanded.add(run[0]!.turn);
       else this.expanded.delete(run[0]!.turn);

@@ -16,7 +16,8 @@ export interface TurnToolActions {
  * The actions on the live line. Only the last live turn can be regenerated, edited or flipped between its
  * samples, so those controls exist once and move to whichever turn is last; every earlier live floor line
  * carries its own "Rewind to here" (created with the line, hidden by CSS where it does not apply). Nothing
- * here is enabled while the panel answers or in a replay: the stream's fieldset switches them all off.
+ * here works while the panel answers or in a replay: the few moving controls are disabled, and the per-line
+ * ones are switched off all at once by the stream layout.
  */
 export class TurnTools {
   private readonly prev = el('button', { type: 'button', class: 'sample-step', 'aria-label': 'Previous sample', title: 'Carry the previous sample forward instead' }, '‹');
@@ -32,6 +33,7 @@ export class TurnTools {
   }, el('span', { class: 'line-action-icon', 'aria-hidden': 'true' }, '✎'), el('span', { class: 'line-action-label' }, 'Edit'));
   private last: number | null = null;
   private samples: readonly number[] = [];
+  private enabled = true;
 
   constructor(
     private readonly stream: MessageStream,
@@ -48,10 +50,19 @@ export class TurnTools {
     // One listener for every floor line's rewind button, however long the session.
     stream.layout.list.addEventListener('click', (e) => {
       const button = (e.target as Element | null)?.closest<HTMLButtonElement>('.rewind-here');
-      if (!button || button.disabled || stream.layout.list.disabled) return;
+      if (!button || stream.layout.disabled) return;
       const turn = Number(button.dataset.turn);
       if (this.line.isLive(turn) && turn !== this.last) actions.rewindTo(turn, this.line.get(turn)?.text ?? '');
     });
+  }
+
+  /** Off while the panel answers or in a replay. */
+  setEnabled(enabled: boolean): void {
+    this.enabled = enabled;
+    this.stream.layout.setDisabled(!enabled);
+    this.regenerate.disabled = !enabled;
+    this.edit.disabled = !enabled;
+    this.paintSteps();
   }
 
   /** The turn the tools sit on, or null. */
@@ -59,10 +70,17 @@ export class TurnTools {
     return this.last;
   }
 
-  /** Moves the tools to the current last live turn; cheap, so it runs after every event that could move it. */
-  refresh(): void {
-    const focused = this.bar.contains(document.activeElement) || this.edit === document.activeElement
-      ? (document.activeElement as HTMLElement) : null;
+  /** The tool that has keyboard focus, if any: take it before the blocks move (moving blurs). */
+  focusedControl(): HTMLButtonElement | null {
+    const a = document.activeElement;
+    return a instanceof HTMLButtonElement && (this.bar.contains(a) || a === this.edit) ? a : null;
+  }
+
+  /**
+   * Moves the tools to the current last live turn; cheap, so it runs after every event that could move it.
+   * `focused` (from focusedControl) gets focus back afterwards.
+   */
+  refresh(focused: HTMLButtonElement | null = null): void {
     const last = this.line.lastLive();
     if (last !== this.last) {
       if (this.last !== null) this.stream.layout.get(this.last)?.element.classList.remove('last-live');
@@ -76,14 +94,22 @@ export class TurnTools {
     if (row) row.prepend(this.bar);
     else this.bar.remove();
     this.samples = last === null ? [] : this.line.samples(last);
-    const at = last === null ? -1 : this.samples.indexOf(last);
+    this.paintSteps();
+    // Moving a focused element blurs it; a keyboard reader flipping samples keeps their place (on the other
+    // step when the one they pressed has reached the end).
+    if (focused && focused.isConnected && document.activeElement !== focused) {
+      const other = focused === this.prev ? this.next : focused === this.next ? this.prev : null;
+      (focused.disabled && other && !other.disabled ? other : focused).focus();
+    }
+  }
+
+  private paintSteps(): void {
+    const at = this.last === null ? -1 : this.samples.indexOf(this.last);
     setShown(this.swiper, this.samples.length > 1);
     this.count.textContent = `${at + 1} / ${this.samples.length}`;
     this.count.title = `Sample ${at + 1} of ${this.samples.length}: the one carried forward`;
-    this.prev.disabled = at <= 0;
-    this.next.disabled = at < 0 || at >= this.samples.length - 1;
-    // Moving a focused element blurs it; a keyboard reader flipping samples keeps their place.
-    if (focused && focused.isConnected && document.activeElement !== focused) focused.focus();
+    this.prev.disabled = !this.enabled || at <= 0;
+    this.next.disabled = !this.enabled || at < 0 || at >= this.samples.length - 1;
   }
 
   private step(by: number, actions: TurnToolActions): void {

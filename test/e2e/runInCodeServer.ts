@@ -86,6 +86,15 @@ async function whenWorkbenchRestored(page: Page): Promise<void> {
 
 /** Runs a command by its palette title ("Category: Title"), as a person would: F1, type, Enter. */
 export async function runCommand(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
+  await chooseCommand(page, title, timeoutMs);
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/**
+ * F1, type, Enter, without waiting for the palette to close: for a command that asks its own quick
+ * picks, which reuse the same widget (it may never be seen hidden in between).
+ */
+export async function chooseCommand(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   const match = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   const deadline = Date.now() + timeoutMs;
@@ -105,7 +114,6 @@ export async function runCommand(page: Page, title: string, timeoutMs = 30_000):
   }
   // Enter before the list has filtered would run whatever was first before.
   await input.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
 /** The document inside the active webview: VS Code nests it in two iframes. */

@@ -123,7 +123,8 @@ describe('extension: PanelController (webview protocol <-> session)', () => {
     session.emit({ kind: 'event', event: ev.cost(1, 0.0123) });
     session.emit({ kind: 'notice', level: 'error', message: 'Invalid API key (401)', action: 'setApiKey' });
     session.emit({ kind: 'cast' });
-    assert.deepEqual(posted.map((m) => m.type), ['answering', 'stream', 'event', 'meter', 'banner', 'cast']);
+    await Promise.resolve();
+    assert.deepEqual(posted.map((m) => m.type), ['answering', 'stream', 'event', 'banner', 'cast', 'meter']);
     assert.deepEqual(ofType(posted, 'banner')[0]!.actions, ['setApiKey']);
     assert.equal(changes, 2);
     assert.equal(controller.totalUsd(), 0.0123);

@@ -88,9 +88,10 @@ export class FakeWebviewPanel {
 export interface FakeVscodeState {
   config: Record<string, unknown>;
   workspaceFolder: string | undefined;
-  messages: Array<{ level: string; text: string }>;
+  /** `detail` and `modal` come from a message box's options object, when it had one. */
+  messages: Array<{ level: string; text: string; detail?: string; modal?: boolean }>;
   panels: FakeWebviewPanel[];
-  statusBar: { text: string; visible: boolean };
+  statusBar: { text: string; visible: boolean; tooltip?: string };
   commands: Map<string, (...args: unknown[]) => unknown>;
   contextKeys: Map<string, unknown>;
   diagnostics: Map<string, Map<string, Diagnostic[]>>;
@@ -99,6 +100,10 @@ export interface FakeVscodeState {
   watchers: Array<{ fire(kind: 'create' | 'change' | 'delete', uri: Uri): void }>;
   /** Picks a button for a message box (undefined = dismissed). */
   answer: (text: string, buttons: string[]) => string | undefined;
+  /** Answers showQuickPick with one of its items (undefined = dismissed). */
+  pick: <T>(items: readonly T[], options: Record<string, unknown>) => T | undefined;
+  /** Answers showInputBox (undefined = dismissed). */
+  input: (options: { value?: string; title?: string; validateInput?: (v: string) => unknown }) => string | undefined;
 }
 
 export function createFakeVscode() {
@@ -106,10 +111,13 @@ export function createFakeVscode() {
     config: {}, workspaceFolder: undefined, messages: [], panels: [], statusBar: { text: '', visible: false },
     commands: new Map(), contextKeys: new Map(), diagnostics: new Map(), serializers: new Map(), logLines: [], watchers: [],
     answer: () => undefined,
+    pick: () => undefined,
+    input: () => undefined,
   };
   const configChanged = new EventEmitter<{ affectsConfiguration(s: string): boolean }>();
   const show = (level: string) => (text: string, ...rest: unknown[]) => {
-    state.messages.push({ level, text });
+    const options = rest.find((r): r is { detail?: string; modal?: boolean } => typeof r === 'object' && r !== null);
+    state.messages.push({ level, text, ...(options?.detail !== undefined ? { detail: options.detail } : {}), ...(options?.modal ? { modal: true } : {}) });
     const buttons = rest.filter((r): r is string => typeof r === 'string');
     return Promise.resolve(state.answer(text, buttons));
   };
@@ -126,10 +134,10 @@ export function createFakeVscode() {
       createStatusBarItem: () => {
         const item = { text: '', tooltip: '', name: '', command: '', accessibilityInformation: {}, show: () => undefined, hide: () => undefined, dispose: () => undefined };
         item.show = () => {
-          state.statusBar = { text: item.text, visible: true };
+          state.statusBar = { text: item.text, visible: true, tooltip: item.tooltip };
         };
         item.hide = () => {
-          state.statusBar = { text: item.text, visible: false };
+          state.statusBar = { text: item.text, visible: false, tooltip: item.tooltip };
         };
         return item;
       },
@@ -145,8 +153,9 @@ export function createFakeVscode() {
       showInformationMessage: show('info'),
       showWarningMessage: show('warning'),
       showErrorMessage: show('error'),
-      showInputBox: () => Promise.resolve(undefined),
-      showQuickPick: () => Promise.resolve(undefined),
+      showInputBox: (options: Parameters<FakeVscodeState['input']>[0]) => Promise.resolve(state.input(options ?? {})),
+      showQuickPick: <T>(items: readonly T[] | Promise<readonly T[]>, options?: Record<string, unknown>) =>
+        Promise.resolve(items).then((list) => state.pick(list, options ?? {})),
       showTextDocument: (uri: Uri) => {
         state.messages.push({ level: 'opened', text: uri.fsPath });
         return Promise.resolve(undefined);

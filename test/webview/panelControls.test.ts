@@ -199,7 +199,7 @@ describe('panel webview: what the researcher does (headless Chromium, scripted h
   });
 
   for (const width of [1100, 560]) {
-    it(`wraps a 12-member cast without horizontal overflow at ${width}px`, async () => {
+    it(`a 12-member cast at ${width}px: roster and @ chips wrap, @ + Tab cycles the matches, a 12-line confer stays legible`, async () => {
       const cast = bigCast();
       await panel.page.setViewportSize({ width, height: 720 });
       try {
@@ -222,6 +222,73 @@ describe('panel webview: what the researcher does (headless Chromium, scripted h
         assert.equal(m.stripOverflow, 0, 'no horizontal strip overflow');
         assert.equal(m.outside, 0, 'nothing sticks out of the viewport');
         assert.equal(await panel.page.getByRole('button', { name: /^Retire / }).count(), 12);
+
+        const targets = await panel.page.evaluate(() => {
+          const row = document.querySelector('.targets')!;
+          const chips = [...row.querySelectorAll('.target-chip')];
+          return {
+            chips: chips.length,
+            rows: new Set(chips.map((c) => Math.round(c.getBoundingClientRect().top))).size,
+            overflow: row.scrollWidth - row.clientWidth,
+            outside: chips.filter((c) => c.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5).length,
+          };
+        });
+        assert.equal(targets.chips, 12);
+        assert.ok(width > 1000 || targets.rows >= 2, `@ chips wrap onto ${targets.rows} rows`);
+        assert.equal(targets.overflow, 0, 'no horizontal overflow in the @ row');
+        assert.equal(targets.outside, 0);
+
+        // `@a` matches Agnieszka (first name) and Henrike Albers (a later word): Tab cycles, Shift+Tab goes back.
+        const n = panel.posted().length;
+        await input().click();
+        await panel.page.keyboard.type('@a');
+        const pressed = () => panel.page.locator('.target-chip[aria-pressed="true"]').allInnerTexts();
+        await panel.page.keyboard.press('Tab');
+        assert.equal(await input().inputValue(), '@Agnieszka ');
+        assert.deepEqual(await pressed(), ['@Agnieszka']);
+        await panel.page.keyboard.press('Tab');
+        assert.equal(await input().inputValue(), '@Henrike ');
+        assert.deepEqual(await pressed(), ['@Henrike']);
+        await panel.page.keyboard.press('Tab');
+        assert.equal(await input().inputValue(), '@Agnieszka ', 'wraps round');
+        await panel.page.keyboard.press('Shift+Tab');
+        assert.equal(await input().inputValue(), '@Henrike ');
+        assert.ok(await input().evaluate((e) => e === document.activeElement), 'focus never left the input');
+        await panel.page.keyboard.type('will the co-op sign?');
+        await panel.page.keyboard.press('Enter');
+        assert.deepEqual(await panel.waitForPosted((msg) => msg.type === 'say', 3000, n), { type: 'say', text: 'will the co-op sign?', target: 'henrike-albers' });
+        // A bare `@` walks the whole cast in roster order.
+        await panel.page.keyboard.type('@');
+        for (let i = 0; i < 5; i++) await panel.page.keyboard.press('Tab');
+        assert.equal(await input().inputValue(), `@${cast[4]!.name.split(' ')[0]} `);
+
+        // Twelve members confer on one turn: the drawer keeps every line readable.
+        await panel.post(eventMessage({ type: 'human-speak', turn: 3, text: 'Everyone, one line each.', target: null }, 30));
+        for (const [i, member] of cast.entries()) {
+          await panel.post(eventMessage({ type: 'deliberation', turn: 3, speaker: member.id,
+            text: `${member.name} thinks the berth question turns on the night shifts, and says so plainly (${i + 1}).` }, 31 + i));
+        }
+        await button('Deliberation').click();
+        await panel.page.waitForTimeout(250); // the slide
+        const d = await panel.page.evaluate(() => {
+          const body = document.querySelector('.drawer-body')!;
+          const lines = [...document.querySelectorAll('.confer-turn[data-turn="3"] .confer-line')];
+          const bodyWidth = body.clientWidth;
+          return {
+            lines: lines.length,
+            overflow: body.scrollWidth - body.clientWidth,
+            narrowest: Math.min(...lines.map((l) => l.querySelector('.confer-text')!.getBoundingClientRect().width / bodyWidth)),
+            clippedNames: lines.filter((l) => { const n = l.querySelector('.confer-name')!; return n.scrollWidth > n.clientWidth + 0.5; }).length,
+            colours: new Set(lines.map((l) => getComputedStyle(l.querySelector('.confer-name')!).color)).size,
+            fontPx: Math.min(...lines.map((l) => parseFloat(getComputedStyle(l.querySelector('.confer-text')!).fontSize))),
+          };
+        });
+        assert.equal(d.lines, 12);
+        assert.equal(d.overflow, 0, 'no sideways scrolling in the drawer');
+        assert.ok(d.narrowest > 0.55, `every line's text keeps most of the drawer's width (narrowest ${d.narrowest.toFixed(2)})`);
+        assert.equal(d.clippedNames, 0, 'names are never cut');
+        assert.equal(d.colours, 12, 'each member keeps their own colour');
+        assert.ok(d.fontPx >= 12, `text at least 12px (${d.fontPx})`);
       } finally {
         await panel.page.setViewportSize({ width: 1100, height: 720 });
       }

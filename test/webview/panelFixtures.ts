@@ -102,3 +102,42 @@ export function longHistory(turns: number, cast: MemberView[] = [MARA, OSKAR, IL
   }
   return stamp(specs);
 }
+
+/** One answered turn: the floor's line, a confer line per speaker, their responses in order, cost, floor. */
+export function answeredTurn(
+  turn: number,
+  text: string,
+  responses: Array<[speaker: string, words: string]>,
+  asked: { target?: string | null; redo_of?: number; redo?: 'regenerate' | 'edit' } = {},
+): EventSpec[] {
+  const { target = null, ...redo } = asked;
+  return [
+    { type: 'human-speak', turn, text, target, ...redo },
+    ...responses.map(([speaker, words]): EventSpec => ({ type: 'deliberation', turn, speaker, text: `(${speaker} on turn ${turn}) ${words.slice(0, 40)}` })),
+    ...responses.map(([speaker, words], i): EventSpec => ({ type: 'speak', turn, speaker, order: i + 1, truncated: false, text: words })),
+    cost(turn, 0.012),
+    { type: 'floor', turn },
+  ];
+}
+
+export const BERTH_QUESTION = 'Suppose the council offers a new berth at Nordkai and two years of retraining pay. Does that change anything?';
+
+/**
+ * The two turns of historyEvents, then turn 3 asked and answered, then regenerated: turn 4 asks turn 3 again
+ * (so turn 3 is superseded and turns 3 and 4 are the two samples of the last line).
+ */
+export function regeneratedEvents(): SessionEvent[] {
+  const first = historyEvents();
+  return [...first, ...stamp([
+    ...answeredTurn(3, BERTH_QUESTION, [
+      ['mara', 'It changes the arithmetic: the heavy cargo stays in the city.'],
+      ['oskar', 'Two years of pay is a severance package with a ribbon on it.'],
+    ]),
+    { type: 'supersede', turn: 4, reason: 'regenerate', turns: [3] },
+    ...answeredTurn(4, BERTH_QUESTION, [
+      ['oskar', 'A berth at Nordkai is a promise, not a contract. Put it in writing.'],
+      ['mara', 'It is in writing, Oskar: clause nine of the draft.'],
+      ['ilse', 'And clause nine depends on the 2027 review.'],
+    ], { redo_of: 3, redo: 'regenerate' }),
+  ], first.length + 1)];
+}

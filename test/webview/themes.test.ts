@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
-import type { HostMessage, StreamPart, Theme } from '../../src/protocol';
-import { CAST, eventMessage, initMessage, JUNE, LIBRARY, meter } from './panelFixtures';
+import type { HostMessage, Theme } from '../../src/protocol';
+import { CAST, initMessage, JUNE, LIBRARY, meter, regeneratedEvents } from './panelFixtures';
 import { launchPanelBrowser, openPanelPage, type PanelPageOptions } from './panelHarness';
 
 const SHOTS = resolve(__dirname, '../../docs/screenshots');
@@ -64,23 +64,18 @@ const DARK_HIGH_CONTRAST: Record<string, string> = {
   '--vscode-textLink-foreground': '#21a6ff',
 };
 
-const part = (p: Omit<StreamPart, 'type'>): HostMessage => ({ type: 'stream', ...p });
-
-/** Turn 3 in progress: the confer partly written, Mara answering mid-sentence, June about to join. */
-function midSession(theme: Theme): HostMessage[] {
+/**
+ * After turn 3 was regenerated: its first sample collapsed behind a "superseded" marker, the second (turn 4)
+ * live with the "‹ 2 / 2 ›" switcher and Regenerate, June about to join, the drawer showing turn 4's confer
+ * above turn 3's superseded one.
+ */
+function sampledSession(theme: Theme): HostMessage[] {
   return [
     initMessage({
-      theme, answering: true,
+      theme, events: regeneratedEvents(),
       cast: [...CAST, { ...JUNE, pending: 'join' }], library: LIBRARY,
       meter: meter({ cacheWarmUntil: Date.now() + 192_500, budgetUsd: 2 }),
     }),
-    eventMessage({ type: 'human-speak', turn: 3, text: 'Suppose the council offers a new berth at Nordkai and two years of retraining pay. Does that change anything for you?', target: null }, 20),
-    eventMessage({ type: 'deliberation', turn: 3, speaker: 'mara', text: 'That is my offer, word for word. I should go first and own it.' }, 21),
-    eventMessage({ type: 'deliberation', turn: 3, speaker: 'oskar', text: 'Two years is nothing. Let her go first — I will answer what she actually promises.' }, 22),
-    part({ turn: 3, item: 'line', phase: 'start', speaker: 'ilse', order: 3, text: '' }),
-    part({ turn: 3, item: 'line', phase: 'delta', speaker: 'ilse', order: 3, text: 'The berth is in the 2027 plan only as a study. If Mara speaks of it as' }),
-    part({ turn: 3, item: 'speak', phase: 'start', speaker: 'mara', order: 1, text: '' }),
-    part({ turn: 3, item: 'speak', phase: 'delta', speaker: 'mara', order: 1, text: 'It changes the arithmetic. A berth at Nordkai keeps the heavy cargo in the city, and two years of pay means nobody is ' }),
   ];
 }
 
@@ -108,13 +103,16 @@ describe('panel themes (screenshots in docs/screenshots/)', function () {
   after(async () => { await browser?.close(); });
 
   for (const shot of SHOTS_TO_TAKE) {
-    it(`${shot.name}: mid-session with the drawer open`, async () => {
+    it(`${shot.name}: a regenerated turn with its sample switcher, the drawer open`, async () => {
       const panel = await openPanelPage({ browser, theme: shot.theme, state: { drawerOpen: true }, ...shot.options });
       try {
-        for (const msg of midSession(shot.theme)) await panel.post(msg);
+        for (const msg of sampledSession(shot.theme)) await panel.post(msg);
         const page = panel.page;
         assert.ok(await page.evaluate((t) => document.body.classList.contains(`theme-${t}`), shot.theme));
         assert.equal(await page.locator('.drawer').evaluate((e) => getComputedStyle(e).visibility), 'visible');
+        for (const what of ['.sup-marker summary', '.swiper', '.regenerate', '.confer-turn.superseded']) {
+          assert.ok(await page.locator(what).first().isVisible(), `${what} is in the picture`);
+        }
         await page.waitForTimeout(250); // let the drawer's slide finish
         const file = join(SHOTS, `theme-${shot.name}.png`);
         await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
@@ -126,4 +124,25 @@ describe('panel themes (screenshots in docs/screenshots/)', function () {
       }
     });
   }
+
+  it('rewind-dialog: the confirmation with what a rewind supersedes', async () => {
+    const panel = await openPanelPage({ browser, theme: 'cream' });
+    try {
+      for (const msg of sampledSession('cream')) await panel.post(msg);
+      await panel.page.getByRole('button', { name: 'Rewind to here', exact: true }).first().click();
+      await panel.post({
+        type: 'rewindPreview',
+        preview: { toTurn: 1, turns: [2, 4], humanLines: 2, responses: 4, castChanges: [{ id: 'june', change: 'leave' }, { id: 'tomas', change: 'join' }] },
+      });
+      const dialog = panel.page.getByRole('dialog', { name: 'Rewind' });
+      assert.match(await dialog.innerText(), /Cast: June leaves, Tomás rejoins/);
+      const file = join(SHOTS, 'rewind-dialog.png');
+      await panel.page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
+      const size = statSync(file).size;
+      assert.ok(size < MAX_PNG_BYTES, `${file} is ${size} bytes`);
+      assert.deepEqual(panel.problems(), []);
+    } finally {
+      await panel.close();
+    }
+  });
 });
