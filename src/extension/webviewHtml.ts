@@ -31,7 +31,9 @@ function escapeHtml(text: string): string {
 // and a quoted keyword would widen this one; a plain space-separated list of sources is all that may pass.
 function cspSources(value: string): string {
   const sources = value.trim().split(/\s+/);
-  if (!value.trim() || sources.some((s) => !/^[^\s;,'"]+$/.test(s))) {
+  // VS Code's own value includes the keyword 'self' (e.g. "'self' https://*.vscode-cdn.net"); any other quote
+  // or separator could smuggle a directive into the policy.
+  if (!value.trim() || sources.some((s) => s !== "'self'" && !/^[^\s;,'"]+$/.test(s))) {
     throw new Error(`not a CSP source: ${JSON.stringify(value)}`);
   }
   return sources.join(' ');

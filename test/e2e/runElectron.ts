@@ -58,7 +58,7 @@ async function main(): Promise<number> {
   }
 
   const setup = await runSetup(config.setupModule);
-  const workspace = freshWorkspace(config.workspaceSource);
+  const workspace = freshWorkspace(config.workspaceSource ?? setup.workspaceSource);
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dialogue-e2e-electron-user-'));
   try {
     return await runTests({

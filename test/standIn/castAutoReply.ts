@@ -27,7 +27,8 @@ export function readTurn(body: MessagesRequestBody): TurnReading {
   const cast: CastMember[] = [];
   const arrive = (attrs: Map<string, string>) => {
     const id = attrs.get('id');
-    if (id && !cast.some((m) => m.id === id)) cast.push({ id, name: attrs.get('name') ?? id });
+    // The rules block shows the markup with placeholder ids ("..."); only real ids name members.
+    if (id && /^[a-z0-9-]+$/.test(id) && !cast.some((m) => m.id === id)) cast.push({ id, name: attrs.get('name') ?? id });
   };
   for (const [kind, attrs] of tags(systemText(body))) if (kind === 'character') arrive(attrs);
 

@@ -61,7 +61,7 @@ export class FakeWebviewPanel {
   readonly webview = {
     options: {} as unknown,
     html: '',
-    cspSource: 'vscode-webview://fake',
+    cspSource: "'self' https://*.vscode-cdn.net",
     asWebviewUri: (u: Uri) => u,
     postMessage: (m: unknown) => {
       this.posted.push(JSON.parse(JSON.stringify(m)));
