@@ -5,7 +5,7 @@ import { createSampleCharacters, newCharacter } from './characterCommands';
 import { SHOW_PANEL_COMMAND } from './costStatusBar';
 import { describeError } from './logSink';
 import { errorCode } from './panelBanners';
-import { addCharacter, carryOverSession, closeSession, retireCharacter, startPanel, stopPanel, UserFacingError } from './panelCommands';
+import { addCharacter, carryOverSession, closeSession, retireCharacter, startPanel, sayToPanel, stopPanel, UserFacingError } from './panelCommands';
 import type { PanelManager } from './panels';
 import type { DialogueServices } from './services';
 import type { SessionLauncher } from './sessionLauncher';
@@ -29,6 +29,7 @@ export const COMMAND_IDS = [
   'dialogue.editLastLine',
   'dialogue.rewind',
   'dialogue.carryOver',
+  'dialogue.say',
   SHOW_PANEL_COMMAND,
 ] as const;
 type CommandId = (typeof COMMAND_IDS)[number];
@@ -63,6 +64,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     'dialogue.editLastLine': (arg) => editLastLine(d.panels, arg),
     'dialogue.rewind': (arg) => rewindPanel(d.panels, s.library.current, arg),
     'dialogue.carryOver': (arg) => carryOverSession(d.panels, arg),
+    'dialogue.say': (arg) => sayToPanel(d.panels, arg),
     [SHOW_PANEL_COMMAND]: async () => {
       const entry = d.panels.active();
       if (entry) entry.panel.reveal();

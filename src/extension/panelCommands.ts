@@ -125,6 +125,29 @@ export async function retireCharacter(panels: PanelManager, arg?: unknown): Prom
   return id;
 }
 
+/**
+ * `dialogue.say`: says a line to the active panel, as if typed (for keybindings and scripts). `arg` is the
+ * text or `{ text, target? }`; with none, an input box asks. Resolves when the floor returns, with the turn.
+ */
+export async function sayToPanel(panels: PanelManager, arg?: unknown): Promise<number | undefined> {
+  const { session } = livePanel(panels);
+  let text: string | undefined;
+  let target: string | null = null;
+  if (typeof arg === 'string') text = arg;
+  else if (typeof arg === 'object' && arg !== null) {
+    const a = arg as { text?: unknown; target?: unknown };
+    if (typeof a.text === 'string') text = a.text;
+    if (typeof a.target === 'string') target = a.target;
+    else if (a.target !== undefined && a.target !== null) throw new UserFacingError('Dialogue: "target" must be a character id.');
+  }
+  text ??= await vscode.window.showInputBox({ title: 'Say to the panel', prompt: 'Start with @id to address one member' });
+  if (text === undefined || text.trim() === '') return undefined;
+  const addressed = target === null ? /^@([a-z0-9][a-z0-9-]*)\s+([\s\S]+)$/.exec(text.trim()) : null;
+  if (addressed) [target, text] = [addressed[1]!, addressed[2]!];
+  await session.say(text, target);
+  return session.events.reduce((turn, e) => Math.max(turn, e.turn), 0);
+}
+
 /** `dialogue.stop`: jumps in on the active panel; true when it was answering. */
 export function stopPanel(panels: PanelManager): boolean {
   const session = panels.active()?.controller.live;

@@ -1,8 +1,7 @@
 // In the real extension host: one full turn against the Messages API stand-in (started by
 // test/e2e/standInSetup.ts and reached through ANTHROPIC_BASE_URL / ANTHROPIC_API_KEY on the server's
-// environment), with the engine options built from the workspace's settings exactly as the extension builds
-// them. The extension offers no command that speaks for the researcher (the webview does that: see
-// test/e2e/ui/panel.ui.ts), so the engine is driven directly here.
+// environment): once through the extension's own commands (startPanel, say, closeSession), and once with the
+// engine driven directly, with options built from the workspace's settings exactly as the extension builds them.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -17,6 +16,17 @@ import { activeExtension, charactersDir, TEST_BRIEF, TEST_CAST, workspaceRoot } 
 
 describe('a full turn against the stand-in, from the extension host', () => {
   before(() => activeExtension());
+
+  it('dialogue.say speaks through the panel\'s own session: the turn lands in its journal', async () => {
+    const dir = await vscode.commands.executeCommand<string>('dialogue.startPanel', { cast: [...TEST_CAST], brief: TEST_BRIEF });
+    assert.ok(dir && fs.existsSync(path.join(dir, SESSION_FILES.journal)));
+    const turn = await vscode.commands.executeCommand<number>('dialogue.say', { text: 'What would make the marina acceptable?' });
+    assert.equal(turn, 1);
+    await checkJournal(dir);
+    const closedDir = await vscode.commands.executeCommand<string>('dialogue.closeSession');
+    assert.equal(closedDir, dir);
+    assert.ok(fs.existsSync(path.join(dir, SESSION_FILES.log)));
+  });
 
   it('lands intro, human-speak, confer, responses, cost and floor in the journal, then closes cleanly', async () => {
     const { settings, problems } = readSettings(vscode.workspace.getConfiguration('dialogue'));
