@@ -85,6 +85,10 @@ export class MeterStrip {
         ? `${formatTokens(meter.contextTokens)} / ${formatTokens(meter.contextWindow)} · ${pct}%`
         : `${formatTokens(meter.contextTokens)} tokens`;
       for (const ttl of ['5m', '1h'] as const) this.ttlButtons[ttl].setAttribute('aria-pressed', String(meter.ttl === ttl));
+      // The price of switching is shown before the switch: a 1-hour write of the whole context.
+      this.ttlButtons['1h'].title = meter.write1hUsd != null
+        ? `Cache stays warm 1 hour; writing this context at the 1-hour rate ≈ ${formatUsd(meter.write1hUsd)}`
+        : 'Cache stays warm 1 hour (dearer writes)';
     }
     this.renderTotal();
     this.tick();

@@ -184,8 +184,9 @@ describe('panel webview: what the host sends (headless Chromium, scripted host)'
     await panel.page.waitForFunction(() => document.querySelector('.cache')?.textContent === 'cache warm 0:05', null, { timeout: 2500 });
     assert.match(await panel.page.locator('.total').innerText(), /\$0\.047 \/ \$0\.050/);
     assert.ok(await panel.page.locator('.total').evaluate((e) => e.classList.contains('near-budget')));
-    await panel.post({ type: 'meter', meter: meter({ cacheWarmUntil: Date.now() - 1, coldWriteUsd: 0.04 }) });
+    await panel.post({ type: 'meter', meter: meter({ cacheWarmUntil: Date.now() - 1, coldWriteUsd: 0.04, write1hUsd: 0.082 }) });
     assert.equal(await cache.innerText(), 'cold: next write ≈ $0.040');
+    assert.match((await button('1h').getAttribute('title')) ?? '', /1-hour rate ≈ \$0\.082/, 'the 1h write price is shown before switching');
     const n = panel.posted().length;
     await button('1h').click();
     assert.deepEqual(await panel.waitForPosted((m) => m.type === 'setTtl', 3000, n), { type: 'setTtl', ttl: '1h' });
