@@ -11,13 +11,14 @@ import { SessionMeter } from './sessionMeter';
 import { buildRequest, openingSystem, userTurnText, type CacheTtl, type DeliberationDepth, type PromptContext, type StageDirection } from './promptLayout';
 import type { NewEvent, SessionEvent } from './sessionSchema';
 import { SessionJournal } from './store/sessionJournal';
-import { SESSION_FILES, writeFileAtomic } from './store/sessionFiles';
+import { SESSION_FILES } from './store/sessionFiles';
 import { writeIndex } from './store/sessionIndex';
 import { linkContinuation } from './store/sessionContinuation';
 import { createTagParser, type EndReason } from './tagParser';
 import { TurnRecorder } from './turnRecorder';
+import { ContextLog } from './contextLog';
 import { writeCarryOverSummary } from './carryOver';
-import { previewRewind, rosterAt, TurnLedger, type RewindPreview } from './turnLedger';
+import { previewRewind, rosterAt, type RewindPreview, type TurnLedger } from './turnLedger';
 import { restoreSession } from './sessionRestore';
 
 export { EngineError } from './castState';
@@ -72,10 +73,9 @@ export class PanelSession {
   private constructor(
     private readonly journal: SessionJournal,
     private readonly cast: CastState,
-    private readonly context: PromptContext,
+    private readonly ctx: ContextLog,
     private opts: ResumeOptions,
     turn: number,
-    private readonly ledger: TurnLedger = new TurnLedger(),
   ) {
     this.turn = turn;
     this.client = opts.client ?? makeClient({ apiKey: opts.apiKey, baseURL: opts.baseURL });
@@ -99,11 +99,11 @@ export class PanelSession {
       brief: o.brief ? { id: o.brief.id, title: o.brief.title } : null,
       ...(o.carriedOver ? { continues_from: o.carriedOver.from } : {}),
     });
-    const context: PromptContext = { system: openingSystem(o.deliberationDepth, o.brief, cast, o.carriedOver), messages: [] };
-    const session = new PanelSession(journal, new CastState(cast), context, o, 0);
+    const ctx = ContextLog.create(path.join(journal.dir, SESSION_FILES.context), openingSystem(o.deliberationDepth, o.brief, cast, o.carriedOver));
+    const session = new PanelSession(journal, new CastState(cast), ctx, o, 0);
     for (const c of cast) journal.noteParticipant({ id: c.id, name: c.name, glyph: c.glyph, color: c.color });
     session.record({ type: 'intro', turn: 0, brief: journal.header.brief, cast: cast.map((c) => c.id), ...(o.carriedOver ? { carried_over: o.carriedOver } : {}) });
-    await session.saveContext();
+    await ctx.sync();
     return session;
   }
 
@@ -112,7 +112,8 @@ export class PanelSession {
     if (!o.apiKey && !o.client) throw new EngineError('no-key', 'No API key: set ANTHROPIC_API_KEY (or, in VS Code, run "Dialogue: Set API Key").');
     const restored = await restoreSession(sessionDir, o.library);
     const journal = await SessionJournal.resume(sessionDir);
-    const session = new PanelSession(journal, restored.cast, restored.context, o, restored.turn, restored.ledger);
+    const ctx = ContextLog.open(path.join(sessionDir, SESSION_FILES.context));
+    const session = new PanelSession(journal, restored.cast, ctx, o, restored.turn);
     journal.setModel(o.model);
     session.record({ type: 'resume', turn: restored.turn });
     return session;
@@ -219,8 +220,8 @@ export class PanelSession {
     this.record({ type: 'human-speak', turn, text, target });
     const addressed = target === null ? null : this.cast.find(target)!;
     const all: StageDirection[] = addressed ? [...directions, { kind: 'address', character: addressed }] : directions;
-    this.context.messages.push({ role: 'user', content: [userTurnText(text, all)] });
-    this.ledger.open(turn, this.context.messages.length - 1);
+    this.ctx.push({ role: 'user', content: [userTurnText(text, all)] });
+    this.ctx.open(turn, this.context.messages.length - 1);
     await this.runTurn(target);
   }
 
@@ -245,12 +246,12 @@ export class PanelSession {
     const original = this.context.messages[slot.userIndex]!.content[0]!;
     const text = newText ?? asked.text;
     const user = newText === null ? original : replaceFloorLine(original, asked.text, newText);
-    this.context.messages.length = slot.userIndex;
-    this.context.messages.push({ role: 'user', content: [user] });
+    this.ctx.cut(slot.userIndex);
+    this.ctx.push({ role: 'user', content: [user] });
     this.turn++;
     const turn = this.turn;
-    this.ledger.supersede([last]);
-    this.ledger.open(turn, slot.userIndex, kind === 'regenerate' ? slot.root : turn);
+    this.ctx.supersede([last]);
+    this.ctx.open(turn, slot.userIndex, kind === 'regenerate' ? slot.root : turn);
     this.record({ type: 'supersede', turn, reason: kind, turns: [last] });
     this.record({ type: 'human-speak', turn, text, target: asked.target, redo_of: last, redo: kind });
     await this.runTurn(asked.target);
@@ -317,8 +318,8 @@ export class PanelSession {
     this.ensureIdle();
     const preview = this.rewindPreview(toTurn);
     if (preview.turns.length === 0) return preview;
-    this.context.messages.length = this.ledger.contextEnd(toTurn);
-    this.ledger.supersede(preview.turns);
+    this.ctx.cut(this.ledger.contextEnd(toTurn));
+    this.ctx.supersede(preview.turns);
     this.record({ type: 'supersede', turn: this.turn, reason: 'rewind', turns: preview.turns });
     const then = rosterAt(this.events, toTurn);
     const byId = (id: string): Character => this.cast.find(id) ?? this.opts.library.characters.get(id)!;
@@ -331,7 +332,7 @@ export class PanelSession {
     this.cast.reset(then.map(byId), everyone.filter((c) => !then.includes(c.id)));
     this.pendingRetry = null;
     this.emit({ kind: 'cast' });
-    await this.saveContext();
+    await this.ctx.sync();
     return preview;
   }
 
@@ -348,12 +349,12 @@ export class PanelSession {
     if (last === null || last === turn) return;
     if (!this.ledger.samples(last).includes(turn)) throw new EngineError('bad-input', `turn ${turn} is not a sample of turn ${last}`);
     const slot = this.ledger.slot(turn)!;
-    this.context.messages.length = slot.userIndex + 1;
-    if (slot.reply.length > 0) this.context.messages.push({ role: 'assistant', content: [slot.reply] });
-    this.ledger.supersede([last]);
-    this.ledger.restore(turn);
+    this.ctx.cut(slot.userIndex + 1);
+    if (slot.reply.length > 0) this.ctx.push({ role: 'assistant', content: [slot.reply] });
+    this.ctx.supersede([last]);
+    this.ctx.restore(turn);
     this.record({ type: 'supersede', turn: this.turn, reason: 'select', turns: [last], restored: [turn] });
-    await this.saveContext();
+    await this.ctx.sync();
   }
 
   private checkRewindTarget(toTurn: number): void {
@@ -393,6 +394,8 @@ export class PanelSession {
       this.stop();
       await this.running;
     }
+    await this.ctx.sync();
+    this.ctx.close();
     await this.journal.close();
     await writeIndex(path.dirname(this.journal.dir));
     return { dir: this.journal.dir };
@@ -447,15 +450,14 @@ export class PanelSession {
       parser.end(endReason(result));
       this.recordCost(turn, result);
       this.finishTurn(turn, target, result, recorder.responders);
-      await this.saveContext();
       this.record({ type: 'floor', turn });
-      await this.journal.turnBoundary();
+      await Promise.all([this.journal.turnBoundary(), this.ctx.sync()]);
     });
   }
 
   private finishTurn(turn: number, target: string | null, result: CallResult, responders: ReadonlySet<string>): void {
-    if (result.text.length > 0) this.context.messages.push({ role: 'assistant', content: [result.text] });
-    this.ledger.setReply(turn, result.text);
+    if (result.text.length > 0) this.ctx.push({ role: 'assistant', content: [result.text] });
+    this.ctx.reply(turn, result.text);
     this.pendingRetry = result.outcome === 'failed' && result.text.length === 0 ? { directions: [], target } : null;
     if (result.outcome === 'aborted') {
       this.record({ type: 'error', turn, kind: 'stopped', message: 'Stopped by the researcher; what had arrived is kept.' });
@@ -514,9 +516,13 @@ export class PanelSession {
     return event;
   }
 
-  private async saveContext(): Promise<void> {
-    await writeFileAtomic(path.join(this.journal.dir, SESSION_FILES.context), JSON.stringify({ ...this.context, cache_ttl: this.opts.cacheTtl, ledger: this.ledger.toJSON() }));
+  private get context(): PromptContext {
+    return this.ctx.context;
   }
+  private get ledger(): TurnLedger {
+    return this.ctx.ledger;
+  }
+
 
   private ensureOpen(): void {
     if (this.journal.closed) throw new EngineError('closed', 'this session is closed');

@@ -3,7 +3,7 @@ import type { Brief, Character } from './characters';
 /**
  * The model context exactly as it is sent, minus cache markers. It only ever grows at its end
  * (SPEC 4, the append-only invariant): `system` is fixed when the session opens, and each turn appends one
- * user message and one assistant message. Saved as `context.json` so a session can be continued byte-for-byte.
+ * user message and one assistant message. Logged as `context.jsonl` (contextLog.ts) so a session can be continued byte-for-byte.
  */
 export interface PromptContext {
   system: string[];

@@ -3,42 +3,22 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { CastState, EngineError } from './castState';
 import { colorFromId, type Character, type Library } from './characters';
-import type { PromptContext } from './promptLayout';
-import { TurnLedger } from './turnLedger';
 import { interactiveLogSchema } from './sessionSchema';
 import { SESSION_FILES } from './store/sessionFiles';
 
-const contextFileSchema = z.object({
-  system: z.array(z.string()).min(1),
-  messages: z.array(z.object({ role: z.enum(['user', 'assistant']), content: z.array(z.string()).min(1) })),
-  ledger: z
-    .object({
-      slots: z.record(z.string(), z.object({ userIndex: z.number().int().nonnegative(), reply: z.string(), root: z.number().int().positive() })),
-      superseded: z.array(z.number().int().positive()),
-    })
-    .optional(),
-});
-
-/** What a closed session needs to go on: its exact context, its cast as it stood, and its last turn number. */
+/** What a closed session needs to go on besides its context (see contextLog.ts): its cast and last turn. */
 export interface RestoredSession {
-  context: PromptContext;
   cast: CastState;
   turn: number;
-  ledger: TurnLedger;
 }
 
-/**
- * Rebuild a closed session from its folder. The context comes from `context.json` verbatim (so the cached
- * prefix still matches); the cast is replayed from the log's intro/join/leave/revise events.
- */
+/** Rebuild a closed session's cast from its log: the intro, then every join and leave in order. */
 export async function restoreSession(sessionDir: string, library: Library): Promise<RestoredSession> {
   const logText = await readOrExplain(path.join(sessionDir, SESSION_FILES.log), 'is this a closed session folder? (run `recover` first if it was interrupted)');
   const parsed = interactiveLogSchema.safeParse(JSON.parse(logText) as unknown);
   if (!parsed.success) throw new EngineError('bad-input', `${sessionDir}: event-log.json is not a valid interactive session log (only those can be continued): ${z.prettifyError(parsed.error)}`);
   const log = parsed.data;
-  const ctxText = await readOrExplain(path.join(sessionDir, SESSION_FILES.context), 'the context file is needed to continue byte-for-byte');
-  const ctx = contextFileSchema.safeParse(JSON.parse(ctxText) as unknown);
-  if (!ctx.success) throw new EngineError('bad-input', `${sessionDir}: context.json is not valid: ${z.prettifyError(ctx.error)}`);
+
 
   const known = new Map(log.participants.map((p) => [p.id, p]));
   const asCharacter = (id: string): Character => {
@@ -59,7 +39,7 @@ export async function restoreSession(sessionDir: string, library: Library): Prom
     else continue;
     cast.land();
   }
-  return { context: { system: ctx.data.system, messages: ctx.data.messages }, cast, turn, ledger: TurnLedger.from(ctx.data.ledger) };
+  return { cast, turn };
 }
 
 async function readOrExplain(file: string, hint: string): Promise<string> {

@@ -14,11 +14,6 @@ export interface TurnSlot {
   root: number;
 }
 
-export interface LedgerData {
-  slots: Record<string, TurnSlot>;
-  superseded: number[];
-}
-
 /** What a rewind would undo, for the confirmation the UI shows. */
 export interface RewindPreview {
   toTurn: number;
@@ -31,17 +26,6 @@ export interface RewindPreview {
 export class TurnLedger {
   private slots = new Map<number, TurnSlot>();
   private superseded = new Set<number>();
-
-  static from(data: LedgerData | undefined): TurnLedger {
-    const l = new TurnLedger();
-    for (const [k, v] of Object.entries(data?.slots ?? {})) l.slots.set(Number(k), v);
-    for (const t of data?.superseded ?? []) l.superseded.add(t);
-    return l;
-  }
-
-  toJSON(): LedgerData {
-    return { slots: Object.fromEntries(this.slots), superseded: [...this.superseded].sort((a, b) => a - b) };
-  }
 
   open(turn: number, userIndex: number, root = turn): void {
     this.slots.set(turn, { userIndex, reply: '', root });

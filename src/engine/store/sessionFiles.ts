@@ -7,7 +7,7 @@ export const SESSION_FILES = {
   journal: 'journal.jsonl',
   log: 'event-log.json',
   transcript: 'transcript.md',
-  context: 'context.json',
+  context: 'context.jsonl',
   index: 'index.json',
 } as const;
 
