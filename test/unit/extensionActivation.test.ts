@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { hostMessageSchema, type HostMessage } from '../../src/protocol';
 import { startStandIn, type StandIn } from '../standIn/messagesStandIn';
 import { createFakeVscode, fakeContext, FakeWebviewPanel, installFakeVscode } from './extensionFakeVscode';
-import { MemoryMemento, MemorySecrets } from './extensionFakes';
 import { removeTempDirs, tempDir, writeSession } from './extensionSessions';
+import { MemoryMemento, MemorySecrets, until, type ExtensionModule } from './extensionFakes';
 
 /**
  * The extension activated against a fake `vscode` and the Messages stand-in: the commands, the panel
@@ -15,18 +15,6 @@ import { removeTempDirs, tempDir, writeSession } from './extensionSessions';
 const REPO = path.join(__dirname, '..', '..');
 const KEY = 'sk-ant-test-not-a-real-key-0123456789';
 const TURN = '<confer>\n<line who="oskar">Mara should lead.</line>\n</confer>\n<speak who="mara">The pier stays.</speak>\n<pass who="oskar"/>';
-
-type ExtensionModule = { activate(ctx: unknown): void; deactivate(): void };
-
-async function until<T>(what: string, probe: () => T | undefined | false, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const messages = (panel: FakeWebviewPanel) => panel.posted as HostMessage[];
 

@@ -5,8 +5,8 @@ import type { RewindPreview } from '../../src/engine/turnLedger';
 import { hostMessageSchema, type HostMessage } from '../../src/protocol';
 import { startStandIn, type StandIn } from '../standIn/messagesStandIn';
 import { createFakeVscode, fakeContext, installFakeVscode, type FakeWebviewPanel } from './extensionFakeVscode';
-import { MemoryMemento, MemorySecrets } from './extensionFakes';
 import { removeTempDirs, tempDir } from './extensionSessions';
+import { MemoryMemento, MemorySecrets, until, type ExtensionModule } from './extensionFakes';
 
 /**
  * Regenerate, edit, rewind and carry-over through the activated extension (fake `vscode`, real engine, the
@@ -17,18 +17,6 @@ import { removeTempDirs, tempDir } from './extensionSessions';
 const REPO = path.join(__dirname, '..', '..');
 const KEY = 'sk-ant-test-not-a-real-key-0123456789';
 const SUMMARY = '<summary>The floor asked about the pier; Mara holds firm.</summary>\n<member id="mara">The pier stays.</member>\n<member id="oskar">I still want the marina.</member>';
-
-type ExtensionModule = { activate(ctx: unknown): void; deactivate(): void };
-
-async function until<T>(what: string, probe: () => T | undefined | false, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const messages = (panel: FakeWebviewPanel) => panel.posted as HostMessage[];
 

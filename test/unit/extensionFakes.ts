@@ -167,3 +167,17 @@ export class FakeSession implements LiveSession {
     for (const l of this.listeners) l(u);
   }
 }
+
+/** The bundled extension's entry points, as the activation tests load them. */
+export type ExtensionModule = { activate(ctx: unknown): void; deactivate(): void };
+
+/** Polls `probe` until it gives a truthy value (no fixed sleeps in tests); fails naming `what`. */
+export async function until<T>(what: string, probe: () => T | undefined | false, ms = 5000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
