@@ -79,7 +79,14 @@ export class PanelSession {
   ) {
     this.turn = turn;
     this.client = opts.client ?? makeClient({ apiKey: opts.apiKey, baseURL: opts.baseURL });
-    for (const e of journal.events) if (e.type === 'cost') this.meterState.noteCost(e.usd, e.context_tokens);
+    let lastCost: SessionEvent | undefined;
+    for (const e of journal.events) {
+      if (e.type !== 'cost') continue;
+      this.meterState.noteCost(e.usd, e.context_tokens);
+      lastCost = e;
+    }
+    // A continued session is still warm if its last call was recent: the cache outlives the process.
+    if (lastCost) this.meterState.noteCall(Date.parse(lastCost.at));
   }
 
   static async start(o: PanelSessionOptions): Promise<PanelSession> {

@@ -172,6 +172,8 @@ describe('PanelSession against the Messages stand-in', function () {
     const { dir } = await s.close();
     const before = rig.api.requests.at(-1)!;
     const resumed = await PanelSession.resume(dir, { ...rig.options(), library: rig.lib });
+    assert.ok((resumed.meter().cacheWarmUntil ?? 0) > Date.now(), 'a session continued right away is still warm');
+    assert.ok(resumed.meter().contextTokens > 0);
     await resumed.say('Second.', null);
     const after = rig.api.requests.at(-1)!;
     const strip = (raw: string) => JSON.parse(raw, (k, v: unknown) => (k === 'cache_control' ? undefined : v)) as { system: unknown; messages: unknown[] };
