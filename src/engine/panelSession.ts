@@ -1,60 +1,29 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { Meter, StreamPart } from '../protocol';
+import type { Meter } from '../protocol';
+import { writeCarryOverSummary } from './carryOver';
 import { CastState, EngineError } from './castState';
 import type { Brief, Character, Library } from './characters';
+import { ContextLog } from './contextLog';
 import { priceUsage } from './costMeter';
 import { makeClient, streamCall, type CallResult, type RetryNotice } from './modelCall';
-import type { PriceOverrides } from './modelTable';
+import { buildRequest, openingSystem, userTurnText, type CacheTtl, type PromptContext, type StageDirection } from './promptLayout';
 import { SessionMeter } from './sessionMeter';
-import { buildRequest, openingSystem, userTurnText, type CacheTtl, type DeliberationDepth, type PromptContext, type StageDirection } from './promptLayout';
+import type { PanelSessionOptions, ResumeOptions, SessionUpdate } from './sessionOptions';
+import { restoreSession } from './sessionRestore';
 import type { NewEvent, SessionEvent } from './sessionSchema';
-import { SessionJournal } from './store/sessionJournal';
+import { linkContinuation } from './store/sessionContinuation';
 import { SESSION_FILES } from './store/sessionFiles';
 import { writeIndex } from './store/sessionIndex';
-import { linkContinuation } from './store/sessionContinuation';
+import { SessionJournal } from './store/sessionJournal';
 import { createTagParser, type EndReason } from './tagParser';
+import type { RewindPreview } from './turnLedger';
 import { TurnRecorder } from './turnRecorder';
-import { ContextLog } from './contextLog';
-import { writeCarryOverSummary } from './carryOver';
-import { previewRewind, rosterAt, type RewindPreview, type TurnLedger } from './turnLedger';
-import { restoreSession } from './sessionRestore';
+import { TurnRedo } from './turnRedo';
 
 export { EngineError } from './castState';
-
-/** What a session tells its watchers; events arrive in journal order, stream parts before their event. */
-export type SessionUpdate =
-  | { kind: 'event'; event: SessionEvent }
-  | { kind: 'stream'; part: StreamPart }
-  | { kind: 'answering'; answering: boolean }
-  | { kind: 'cast' }
-  | { kind: 'notice'; level: 'info' | 'warning' | 'error'; message: string; action?: 'setApiKey' | 'retry' | 'raiseBudget' };
-
-/** Settings a session runs with; `apiKey` is used for calls only and never written anywhere. */
-export interface PanelSessionOptions {
-  library: Library;
-  cast: string[];
-  brief: Brief | null;
-  title?: string;
-  model: string;
-  maxTokens: number;
-  cacheTtl: CacheTtl;
-  deliberationDepth: DeliberationDepth;
-  sessionsDir: string;
-  apiKey: string;
-  baseURL?: string;
-  prices?: PriceOverrides;
-  budgetUsd?: number | null;
-  /** lowers the model's context window (never raises it). */
-  contextWindow?: number | null;
-  /** injectable for tests and the benchmark: the API client. */
-  client?: Anthropic;
-  /** set when this session continues another (carry-over): the summary opens the context. */
-  carriedOver?: { from: string; summary: string };
-}
-
-export type ResumeOptions = Omit<PanelSessionOptions, 'cast' | 'brief' | 'title'>;
+export type { PanelSessionOptions, ResumeOptions, SessionUpdate } from './sessionOptions';
 
 
 /**
@@ -67,8 +36,9 @@ export class PanelSession {
   private running: Promise<void> | null = null;
   private turn: number;
   private readonly meterState = new SessionMeter(() => this.opts);
-  private pendingRetry: { directions: StageDirection[]; target: string | null } | null = null;
+  private pendingRetry: { target: string | null } | null = null;
   private client: Anthropic;
+  private readonly redoOps: TurnRedo;
 
   private constructor(
     private readonly journal: SessionJournal,
@@ -87,6 +57,20 @@ export class PanelSession {
     }
     // A continued session is still warm if its last call was recent: the cache outlives the process.
     if (lastCost) this.meterState.noteCall(Date.parse(lastCost.at));
+    this.redoOps = new TurnRedo({
+      ctx,
+      cast,
+      events: () => this.events,
+      library: () => this.opts.library,
+      currentTurn: () => this.turn,
+      nextTurn: () => ++this.turn,
+      record: (e) => this.record(e),
+      castChanged: () => this.emit({ kind: 'cast' }),
+      forgetFailedTurn: () => (this.pendingRetry = null),
+      runTurn: (target) => this.runTurn(target),
+      ensureIdle: () => this.ensureIdle(),
+      checkCanCall: () => this.checkBudgetAndWindow(),
+    });
   }
 
   static async start(o: PanelSessionOptions): Promise<PanelSession> {
@@ -233,35 +217,36 @@ export class PanelSession {
   }
 
   /** Another sample of the last turn: same context, new call; the earlier reply stays in the log, superseded. */
-  async regenerate(): Promise<void> {
-    await this.redo('regenerate', null);
+  regenerate(): Promise<void> {
+    return this.redoOps.redo('regenerate', null);
   }
 
   /** Resend the last human line, edited; the original stays in the log, superseded. */
-  async edit(text: string): Promise<void> {
-    if (text.trim().length === 0) throw new EngineError('bad-input', 'the edited line is empty');
-    await this.redo('edit', text);
+  edit(text: string): Promise<void> {
+    return this.redoOps.redo('edit', text);
   }
 
-  private async redo(kind: 'regenerate' | 'edit', newText: string | null): Promise<void> {
-    this.ensureIdle();
-    const last = this.ledger.lastLive();
-    const asked = last === null ? undefined : this.humanLine(last);
-    if (last === null || !asked) throw new EngineError('bad-input', `there is no turn to ${kind} yet`);
-    this.checkBudgetAndWindow();
-    const slot = this.ledger.slot(last)!;
-    const original = this.context.messages[slot.userIndex]!.content[0]!;
-    const text = newText ?? asked.text;
-    const user = newText === null ? original : replaceFloorLine(original, asked.text, newText);
-    this.ctx.cut(slot.userIndex);
-    this.ctx.push({ role: 'user', content: [user] });
-    this.turn++;
-    const turn = this.turn;
-    this.ctx.supersede([last]);
-    this.ctx.open(turn, slot.userIndex, kind === 'regenerate' ? slot.root : turn);
-    this.record({ type: 'supersede', turn, reason: kind, turns: [last] });
-    this.record({ type: 'human-speak', turn, text, target: asked.target, redo_of: last, redo: kind });
-    await this.runTurn(asked.target);
+  /** What `rewind(toTurn)` would supersede and undo, for a confirmation. */
+  rewindPreview(toTurn: number): RewindPreview {
+    return this.redoOps.preview(toTurn);
+  }
+
+  /**
+   * Go back to the end of `toTurn` (0 = before the first turn): later turns are superseded, the context is
+   * cut back to exactly what was sent then, and the roster returns to what it was, logged as join/leave.
+   */
+  rewind(toTurn: number): Promise<RewindPreview> {
+    return this.redoOps.rewind(toTurn);
+  }
+
+  /** The samples of the last turn (it and its regenerations), for flipping between them. */
+  samples(): number[] {
+    return this.redoOps.samples();
+  }
+
+  /** Carry a different sample of the last turn forward; the one it replaces is superseded. */
+  selectSample(turn: number): Promise<void> {
+    return this.redoOps.selectSample(turn);
   }
 
   /**
@@ -309,72 +294,6 @@ export class PanelSession {
       this.emit({ kind: 'notice', level: 'error', message });
     }
     return { closedDir: dir, next };
-  }
-
-  /** What `rewind(toTurn)` would supersede and undo, for a confirmation. */
-  rewindPreview(toTurn: number): RewindPreview {
-    this.checkRewindTarget(toTurn);
-    return previewRewind(this.events, this.ledger, this.cast.members.map((c) => c.id), toTurn);
-  }
-
-  /**
-   * Go back to the end of `toTurn` (0 = before the first turn): later turns are superseded, the context is
-   * cut back to exactly what was sent then, and the roster returns to what it was, logged as join/leave.
-   */
-  async rewind(toTurn: number): Promise<RewindPreview> {
-    this.ensureIdle();
-    const preview = this.rewindPreview(toTurn);
-    if (preview.turns.length === 0) return preview;
-    this.ctx.cut(this.ledger.contextEnd(toTurn));
-    this.ctx.supersede(preview.turns);
-    this.record({ type: 'supersede', turn: this.turn, reason: 'rewind', turns: preview.turns });
-    const then = rosterAt(this.events, toTurn);
-    const byId = (id: string): Character => this.cast.find(id) ?? this.opts.library.characters.get(id)!;
-    for (const change of preview.castChanges) {
-      const c = byId(change.id);
-      if (change.change === 'join') this.record({ type: 'join', turn: this.turn, speaker: c.id, profile_sha256: c.sha256 || '0'.repeat(64), reason: 'rewind' });
-      else this.record({ type: 'leave', turn: this.turn, speaker: c.id, reason: 'rewind' });
-    }
-    const everyone = [...this.cast.members, ...this.cast.retiredMembers];
-    this.cast.reset(then.map(byId), everyone.filter((c) => !then.includes(c.id)));
-    this.pendingRetry = null;
-    this.emit({ kind: 'cast' });
-    await this.ctx.sync();
-    return preview;
-  }
-
-  /** The samples of the last turn (it and its regenerations), for flipping between them. */
-  samples(): number[] {
-    const last = this.ledger.lastLive();
-    return last === null ? [] : this.ledger.samples(last);
-  }
-
-  /** Carry a different sample of the last turn forward; the one it replaces is superseded. */
-  async selectSample(turn: number): Promise<void> {
-    this.ensureIdle();
-    const last = this.ledger.lastLive();
-    if (last === null || last === turn) return;
-    if (!this.ledger.samples(last).includes(turn)) throw new EngineError('bad-input', `turn ${turn} is not a sample of turn ${last}`);
-    const slot = this.ledger.slot(turn)!;
-    this.ctx.cut(slot.userIndex + 1);
-    if (slot.reply.length > 0) this.ctx.push({ role: 'assistant', content: [slot.reply] });
-    this.ctx.supersede([last]);
-    this.ctx.restore(turn);
-    this.record({ type: 'supersede', turn: this.turn, reason: 'select', turns: [last], restored: [turn] });
-    await this.ctx.sync();
-  }
-
-  private checkRewindTarget(toTurn: number): void {
-    if (!Number.isInteger(toTurn) || toTurn < 0) throw new EngineError('bad-input', 'rewind needs a turn number ≥ 0');
-    if (toTurn !== 0 && !this.ledger.isLive(toTurn)) throw new EngineError('bad-input', `turn ${toTurn} is not in the current line of the session`);
-  }
-
-  private humanLine(turn: number): { text: string; target: string | null } | undefined {
-    for (let i = this.events.length - 1; i >= 0; i--) {
-      const e = this.events[i]!;
-      if (e.type === 'human-speak' && e.turn === turn) return e;
-    }
-    return undefined;
   }
 
   private ensureIdle(): void {
@@ -465,7 +384,7 @@ export class PanelSession {
   private finishTurn(turn: number, target: string | null, result: CallResult, responders: ReadonlySet<string>): void {
     if (result.text.length > 0) this.ctx.push({ role: 'assistant', content: [result.text] });
     this.ctx.reply(turn, result.text);
-    this.pendingRetry = result.outcome === 'failed' && result.text.length === 0 ? { directions: [], target } : null;
+    this.pendingRetry = result.outcome === 'failed' && result.text.length === 0 ? { target } : null;
     if (result.outcome === 'aborted') {
       this.record({ type: 'error', turn, kind: 'stopped', message: 'Stopped by the researcher; what had arrived is kept.' });
     } else if (result.outcome === 'failed' && result.error) {
@@ -526,9 +445,6 @@ export class PanelSession {
   private get context(): PromptContext {
     return this.ctx.context;
   }
-  private get ledger(): TurnLedger {
-    return this.ctx.ledger;
-  }
 
 
   private ensureOpen(): void {
@@ -538,14 +454,6 @@ export class PanelSession {
   private emit(u: SessionUpdate): void {
     for (const l of this.listeners) l(u);
   }
-}
-
-/** The edited user message: the same stage directions, only the floor's words changed. */
-function replaceFloorLine(userText: string, oldText: string, newText: string): string {
-  const from = `From the floor: ${JSON.stringify(oldText)}`;
-  const at = userText.lastIndexOf(from);
-  if (at < 0) throw new EngineError('bad-input', 'the last human line could not be found in the context');
-  return userText.slice(0, at) + `From the floor: ${JSON.stringify(newText)}` + userText.slice(at + from.length);
 }
 
 function endReason(r: CallResult): EndReason {
