@@ -129,7 +129,8 @@ describe('CLI (node dist/cli.js)', function () {
     api = await startStandIn({ autoReply: slow });
     const file = await script([{ say: 'First question.' }, { say: 'Second question, the long one.' }, { say: 'Third.' }]);
     const r = await run(['play', '--workspace', work, '--cast', 'mara,oskar,ilse', '--script', file], {}, (out, kill) => {
-      if (/\[turn 2\][\s\S]*\n {2}\S+: /.test(out)) kill(); // after turn 2's first response was delivered
+      // Right after turn 2's first response is printed ("  Mara Voss: ..."), while the others still stream.
+      if (/\[turn 2\][\s\S]*\n {2}(?!cost:)[A-Z][^:\n]*: /.test(out)) kill();
     });
     assert.equal(r.signal, 'SIGKILL');
     const printed = [...r.stdout.matchAll(/^ {2}([^:(]+): (.*)$/gm)].filter((m) => !m[1]!.startsWith('cost')).map((m) => m[2]!);

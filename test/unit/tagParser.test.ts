@@ -196,10 +196,12 @@ describe('tagParser', () => {
       const small = reply(10_000);
       const big = reply(1_000_000);
       perChar(small, 20); // warm the JIT before measuring
-      const smallCost = perChar(small, 50);
-      const bigCost = perChar(big, 3);
-      if (process.env['TAGPARSER_BENCH']) console.log(`per-char cost ratio 1 MB / 10 KB: ${(bigCost / smallCost).toFixed(2)}`);
-      assert.ok(bigCost < 4 * smallCost, `1 MB costs ${(bigCost / smallCost).toFixed(2)}x per character of 10 KB`);
+      // A shared machine can stall one measurement; a quadratic parser fails every attempt by ~100x, so up
+      // to three attempts keep the test honest without making it flaky.
+      const ratios: number[] = [];
+      for (let attempt = 0; attempt < 3 && !(ratios.at(-1)! < 4); attempt++) ratios.push(perChar(big, 3) / perChar(small, 50));
+      if (process.env['TAGPARSER_BENCH']) console.log(`per-char cost ratio 1 MB / 10 KB: ${ratios.map((r) => r.toFixed(2)).join(', ')}`);
+      assert.ok(ratios.at(-1)! < 4, `1 MB costs ${ratios.map((r) => r.toFixed(2)).join(' / ')}x per character of 10 KB`);
     });
   });
 });

@@ -22,6 +22,11 @@ describe('panel webview: regenerate, edit, rewind and samples (headless Chromium
   const markers = (): Promise<string[]> => panel.page.locator('.sup-marker summary').allTextContents();
   const turnVisible = (turn: number): Promise<boolean> =>
     panel.page.locator(`.msg[data-turn="${turn}"]`).first().evaluate((e) => e.checkVisibility());
+  /** A <details> toggle settles on its `toggle` event, a task after the click: poll rather than read once. */
+  const settlesVisible = async (turn: number, want: boolean): Promise<boolean> => {
+    for (let i = 0; i < 40 && (await turnVisible(turn)) !== want; i++) await panel.page.waitForTimeout(25);
+    return turnVisible(turn);
+  };
 
   it('collapses a superseded turn behind a marker, keeps it in the DOM, and shows it on demand', async () => {
     await panel.post(initMessage({ events: regeneratedEvents() }));
@@ -35,11 +40,11 @@ describe('panel webview: regenerate, edit, rewind and samples (headless Chromium
     const marker = panel.page.locator('.sup-marker summary');
     assert.deepEqual(await markers(), ['Superseded turn · regenerated']);
     await marker.click();
-    assert.equal(await turnVisible(3), true, 'shown after the toggle');
+    assert.equal(await settlesVisible(3, true), true, 'shown after the toggle');
     const opacity = await panel.page.locator('.msg[data-turn="3"]').first().evaluate((e) => Number(getComputedStyle(e).opacity));
     assert.ok(opacity < 0.8, `shown dimmed (opacity ${opacity})`);
     await marker.click();
-    assert.equal(await turnVisible(3), false, 'collapsed again');
+    assert.equal(await settlesVisible(3, false), false, 'collapsed again');
 
     // The drawer marks the superseded confer the same way: collapsed, with a toggle.
     await button('Deliberation').click();
@@ -72,8 +77,8 @@ describe('panel webview: regenerate, edit, rewind and samples (headless Chromium
     assert.deepEqual(await panel.waitForPosted((m) => m.type === 'selectSample', 3000, n), { type: 'selectSample', turn: 3 });
     assert.equal(await turnVisible(4), true, 'nothing changes until the host answers');
     await panel.post(eventMessage({ type: 'supersede', turn: 4, reason: 'select', turns: [4], restored: [3] }, NEXT_SEQ));
-    assert.equal(await turnVisible(3), true, 'the chosen sample shows');
-    assert.equal(await turnVisible(4), false, 'the other one is collapsed');
+    assert.equal(await settlesVisible(3, true), true, 'the chosen sample shows');
+    assert.equal(await settlesVisible(4, false), false, 'the other one is collapsed');
     assert.equal(Math.round(await liveTop()), Math.round(before), 'in the same place');
     assert.equal(await panel.page.locator('.sample-count').innerText(), '1 / 2');
     assert.ok(await prev.isDisabled());
