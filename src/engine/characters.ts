@@ -186,19 +186,6 @@ export async function loadLibrary(charactersDir: string): Promise<Library> {
   return library;
 }
 
-/** A file name that is a valid character id on every OS: lowercase ASCII, digits and "-". */
-export function idFromName(name: string): string {
-  const slug = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 48)
-    .replace(/-+$/, '');
-  return slug.length > 0 && slug !== HUMAN_ID ? slug : 'character';
-}
-
 export function characterTemplate(id: string, name: string): string {
   return [
     '---',

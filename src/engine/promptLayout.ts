@@ -159,8 +159,3 @@ function findLastIndex<T>(xs: readonly T[], pred: (x: T) => boolean): number {
   for (let i = xs.length - 1; i >= 0; i--) if (pred(xs[i]!)) return i;
   return -1;
 }
-
-/** The reply text kept in the context: verbatim, but never empty (the API rejects an empty assistant turn). */
-export function assistantContent(received: string): string {
-  return received.trim().length > 0 ? received : '<pass who="-"/>';
-}
