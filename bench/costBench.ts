@@ -1,5 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { priceUsage, type Usage } from '../src/engine/costMeter';
+import { priceUsage, type Usage } from '../src/engine/cost/costMeter';
 import { castAutoReply, countTokens, startStandIn, type StandIn, type StandInOptions } from '../test/standIn/messagesStandIn';
 import { figure, type Figure } from './figures';
 import { playMegaprompt, type MegapromptTurn } from './megapromptRun';

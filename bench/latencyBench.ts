@@ -2,7 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PanelSession } from '../src/engine/panelSession';
+import { PanelSession } from '../src/engine/session/panelSession';
 import { startStandIn } from '../test/standIn/messagesStandIn';
 import { figure, percentile, type Figure } from './figures';
 import { benchSessionOptions } from './megapromptRun';

@@ -1,10 +1,10 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Library } from '../src/engine/characters';
-import type { Usage } from '../src/engine/costMeter';
-import { PanelSession, type PanelSessionOptions } from '../src/engine/panelSession';
-import type { PromptContext } from '../src/engine/promptLayout';
+import type { Library } from '../src/engine/cast/characters';
+import type { Usage } from '../src/engine/cost/costMeter';
+import { PanelSession, type PanelSessionOptions } from '../src/engine/session/panelSession';
+import type { PromptContext } from '../src/engine/prompt/promptLayout';
 import { BENCH_MODEL, BRIEF_ID, OPENING_CAST, type ScriptedTurn } from './panelScript';
 
 /** One engine turn as the benchmark sees it: the call's usage and price, and who said what, in order. */

@@ -1,5 +1,5 @@
-import type { Brief, Library } from '../src/engine/characters';
-import { buildRequest, openingSystem, userTurnText, type DeliberationDepth, type MegapromptRequest, type PromptContext, type StageDirection } from '../src/engine/promptLayout';
+import type { Brief, Library } from '../src/engine/cast/characters';
+import { buildRequest, openingSystem, userTurnText, type DeliberationDepth, type MegapromptRequest, type PromptContext, type StageDirection } from '../src/engine/prompt/promptLayout';
 import { OPENING_CAST, type ScriptedTurn } from './panelScript';
 
 /**

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
-import type { Character } from '../src/engine/characters';
-import type { SessionEvent } from '../src/engine/sessionSchema';
+import type { Character } from '../src/engine/cast/characters';
+import type { SessionEvent } from '../src/engine/store/sessionSchema';
 import type { HostMessage, MemberView } from '../src/protocol';
 
 /** What the benchmarks need from the webview harness: a page already past its `ready`. */

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { loadLibrary, type Library } from '../src/engine/characters';
+import { loadLibrary, type Library } from '../src/engine/cast/characters';
 
 /** The repository root: the sample characters and brief the benchmarks play with live under it. */
 export const REPO_ROOT = path.resolve(__dirname, '..');

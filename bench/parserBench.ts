@@ -1,4 +1,4 @@
-import { createTagParser, type ParserRoster } from '../src/engine/tagParser';
+import { createTagParser, type ParserRoster } from '../src/engine/parse/tagParser';
 import { figure, median, type Figure } from './figures';
 
 /** Sizes of the parser benchmark; the defaults are the (10 KB vs 1 MB, 16-byte chunks). */

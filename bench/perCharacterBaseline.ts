@@ -1,7 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import type { Brief, Character } from '../src/engine/characters';
-import type { Usage } from '../src/engine/costMeter';
-import { briefBlock, materialsBlock, type CacheTtl, type MegapromptRequest } from '../src/engine/promptLayout';
+import type { Brief, Character } from '../src/engine/cast/characters';
+import type { Usage } from '../src/engine/cost/costMeter';
+import { briefBlock, materialsBlock, type CacheTtl, type MegapromptRequest } from '../src/engine/prompt/promptLayout';
 
 /**
  * The baseline the megaprompt is measured against: what group-chat tools do. Every speaking character gets

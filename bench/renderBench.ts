@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
-import type { Character } from '../src/engine/characters';
-import type { NewEvent, SessionEvent } from '../src/engine/sessionSchema';
+import type { Character } from '../src/engine/cast/characters';
+import type { NewEvent, SessionEvent } from '../src/engine/store/sessionSchema';
 import type { HostMessage } from '../src/protocol';
 import { launchPanelBrowser, openPanelPage, type PanelPage } from '../test/webview/panelHarness';
 import { figure, median, skipped, type Figure } from './figures';

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { PanelSession, type SessionUpdate } from '../src/engine/panelSession';
+import { PanelSession, type SessionUpdate } from '../src/engine/session/panelSession';
 import type { HostMessage } from '../src/protocol';
 import { launchPanelBrowser, openPanelPage } from '../test/webview/panelHarness';
 import { figure, median, skipped, type Figure } from './figures';

@@ -1,6 +1,7 @@
 // `npm test`: every test this project has, in one command, cheapest first. Each stage runs even when an
 // earlier one failed (so one run shows every problem); the exit code is non-zero if any stage failed.
 import { spawn } from 'node:child_process';
+import { ensureDebianPackages } from './systemPackages.mjs';
 
 const stages = [
   { name: 'types', cmd: 'npx', args: ['tsc', '--noEmit', '-p', 'tsconfig.json'] },
@@ -11,6 +12,11 @@ const stages = [
 ];
 
 const only = process.argv.slice(2);
+
+// A fresh Debian machine lacks the browser and fonts the webview and VS Code stages need: install them first.
+const setupProblem = ensureDebianPackages();
+if (setupProblem) process.stderr.write(`warning: ${setupProblem}\n`);
+
 let passed = 0;
 let failed = 0;
 const summary = [];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { interactiveEventSchema, characterIdSchema } from './engine/sessionSchema';
+import { interactiveEventSchema, characterIdSchema } from './engine/store/sessionSchema';
 
 /**
  * Host ⇄ webview messages: the one file both sides share. Every inbound message is `safeParse`d on

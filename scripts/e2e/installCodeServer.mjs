@@ -9,6 +9,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findOnPath, missingDebianPackages } from '../systemPackages.mjs';
+
+export { missingDebianPackages };
 
 export const CODE_SERVER_VERSION = '4.100.3';
 /** The @vscode/ripgrep version that code-server 4.100.3's VS Code pins; it names the download cache folder. */
@@ -17,27 +20,6 @@ const RIPGREP_ASSET = 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz';
 const MARKER = '.dialogue-e2e-installed.json';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** What `.ci/run` is expected to have installed; each entry says how to tell it is there. */
-const DEBIAN_PACKAGES = [
-  { name: 'chromium', neededFor: 'run', present: () => fs.existsSync('/usr/bin/chromium') },
-  { name: 'ripgrep', neededFor: 'install', present: () => findOnPath('rg') !== undefined },
-  // The `kerberos` native module in VS Code's dependencies compiles against these headers.
-  { name: 'libkrb5-dev', neededFor: 'install', present: () => fs.existsSync('/usr/include/gssapi/gssapi.h') },
-];
-
-function findOnPath(command) {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, command);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this PATH entry
-    }
-  }
-  return undefined;
-}
 
 function canWriteUnder(dir) {
   let probe = dir;
@@ -61,15 +43,10 @@ export function resolveCacheDir(env = process.env) {
   return path.join(repoRoot, '.vscode-test', `code-server-${CODE_SERVER_VERSION}`);
 }
 
-/** Names of missing Debian packages needed for `purpose` ('install' or 'run'). */
-export function missingDebianPackages(purpose) {
-  return DEBIAN_PACKAGES.filter((p) => p.neededFor === purpose && !p.present()).map((p) => p.name);
-}
-
 function describeMissing(missing) {
   return (
     `Missing Debian package(s): ${missing.join(', ')}.\n` +
-    `Install them first (.ci/run does): apt-get update && apt-get install -y ${missing.join(' ')}`
+    `Install them first (npm test does, as root): apt-get update && apt-get install -y ${missing.join(' ')}`
   );
 }
 

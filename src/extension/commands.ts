@@ -1,16 +1,16 @@
 import * as vscode from 'vscode';
-import type { ApiKeys } from './apiKey';
-import type { AuditCommand } from './auditCommand';
-import { createSampleCharacters, newCharacter } from './characterCommands';
-import { SHOW_PANEL_COMMAND } from './costStatusBar';
+import type { ApiKeys } from './secrets/apiKey';
+import type { AuditCommand } from './sessions/auditCommand';
+import { createSampleCharacters, newCharacter } from './characters/characterCommands';
+import { SHOW_PANEL_COMMAND } from './panel/costStatusBar';
 import { describeError } from './logSink';
-import { errorCode } from './panelBanners';
-import { addCharacter, carryOverSession, closeSession, retireCharacter, startPanel, sayToPanel, stopPanel, UserFacingError } from './panelCommands';
-import type { PanelManager } from './panels';
+import { errorCode } from './panel/panelBanners';
+import { addCharacter, carryOverSession, closeSession, retireCharacter, startPanel, sayToPanel, stopPanel, UserFacingError } from './panel/panelCommands';
+import type { PanelManager } from './panel/panels';
 import type { DialogueServices } from './services';
-import type { SessionLauncher } from './sessionLauncher';
-import { openSession } from './sessionPicker';
-import { editLastLine, regenerateLastTurn, rewindPanel } from './turnCommands';
+import type { SessionLauncher } from './sessions/sessionLauncher';
+import { openSession } from './sessions/sessionPicker';
+import { editLastLine, regenerateLastTurn, rewindPanel } from './panel/turnCommands';
 
 /** Every command id the extension registers (the contributed ones are a public contract, see SPEC 8). */
 export const COMMAND_IDS = [

@@ -1,16 +1,16 @@
 import * as vscode from 'vscode';
-import { ApiKeys } from './apiKey';
-import { AuditCommand } from './auditCommand';
-import { CharacterLibrary } from './characterWatcher';
+import { ApiKeys } from './secrets/apiKey';
+import { AuditCommand } from './sessions/auditCommand';
+import { CharacterLibrary } from './characters/characterWatcher';
 import { registerCommands } from './commands';
-import { CostStatusBar } from './costStatusBar';
+import { CostStatusBar } from './panel/costStatusBar';
 import { redactingLog } from './logSink';
-import { OpenPanelRegistry } from './openPanels';
-import { registerPanelSerializer } from './panelSerializer';
-import { PanelManager } from './panels';
-import { offerRecovery } from './recoveryPrompt';
+import { OpenPanelRegistry } from './panel/openPanels';
+import { registerPanelSerializer } from './panel/panelSerializer';
+import { PanelManager } from './panel/panels';
+import { offerRecovery } from './sessions/recoveryPrompt';
 import type { DialogueServices } from './services';
-import { SessionLauncher } from './sessionLauncher';
+import { SessionLauncher } from './sessions/sessionLauncher';
 import { changedSettings, readSettings, resolveWorkspacePath, type DialogueSettings } from './settings';
 
 let panels: PanelManager | undefined;

@@ -1,8 +1,8 @@
 import type * as vscode from 'vscode';
-import type { ApiKeys } from './apiKey';
-import type { CharacterLibrary } from './characterWatcher';
+import type { ApiKeys } from './secrets/apiKey';
+import type { CharacterLibrary } from './characters/characterWatcher';
 import type { RedactingLog } from './logSink';
-import type { OpenPanelRegistry } from './openPanels';
+import type { OpenPanelRegistry } from './panel/openPanels';
 import type { DialogueSettings } from './settings';
 
 /**

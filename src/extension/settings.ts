@@ -1,9 +1,9 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_MODEL, parsePriceOverrides, type PriceOverrides } from '../engine/modelTable';
-import type { Library } from '../engine/characters';
-import type { ResumeOptions } from '../engine/panelSession';
+import { DEFAULT_MODEL, parsePriceOverrides, type PriceOverrides } from '../engine/cost/modelTable';
+import type { Library } from '../engine/cast/characters';
+import type { ResumeOptions } from '../engine/session/panelSession';
 import { themeSchema, type Theme } from '../protocol';
 
 /**

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import type { Character } from '../../src/engine/characters';
-import { buildRequest, openingSystem, type PromptContext } from '../../src/engine/promptLayout';
+import type { Character } from '../../src/engine/cast/characters';
+import { buildRequest, openingSystem, type PromptContext } from '../../src/engine/prompt/promptLayout';
 import { runCostBench } from '../../bench/costBench';
 import type { Figure } from '../../bench/figures';
 import { runLatencyBench } from '../../bench/latencyBench';

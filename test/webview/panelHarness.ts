@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { HostMessage, Theme, WebviewMessage } from '../../src/protocol';
-import { makeNonce, renderWebviewHtml } from '../../src/extension/webviewHtml';
+import { makeNonce, renderWebviewHtml } from '../../src/extension/panel/webviewHtml';
 
 /**
  * A scripted host for the panel webview: the real bundle, the real page from renderWebviewHtml (so its CSP

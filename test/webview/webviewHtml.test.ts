@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { Theme } from '../../src/protocol';
-import { makeNonce, renderWebviewHtml, type WebviewHtmlOptions } from '../../src/extension/webviewHtml';
+import { makeNonce, renderWebviewHtml, type WebviewHtmlOptions } from '../../src/extension/panel/webviewHtml';
 
 const base: WebviewHtmlOptions = {
   cspSource: 'https://*.vscode-cdn.net',

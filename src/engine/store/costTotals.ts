@@ -1,4 +1,4 @@
-import type { SessionEvent, Totals } from '../sessionSchema';
+import type { SessionEvent, Totals } from './sessionSchema';
 
 // Enough digits for any real price, few enough that 0.1 + 0.2 is written as 0.3.
 const USD_DECIMALS = 1e12;

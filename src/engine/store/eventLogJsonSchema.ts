@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SCHEMA_VERSION, eventLogSchema } from '../sessionSchema';
+import { SCHEMA_VERSION, eventLogSchema } from './sessionSchema';
 
 /** Where the generated schema is committed, relative to the repository root. */
 export const EVENT_LOG_SCHEMA_FILE = 'schemas/event-log.schema.json';
@@ -19,7 +19,7 @@ export function eventLogJsonSchema(): Record<string, unknown> {
     title: 'Dialogue Panel session log (event-log.json)',
     description:
       `A session folder's event log, format version ${SCHEMA_VERSION}: either an interactive panel session (mode "interactive") ` +
-      'or the older two-actor batch log (no mode, or mode "batch"). Generated from src/engine/sessionSchema.ts by ' +
+      'or the older two-actor batch log (no mode, or mode "batch"). Generated from src/engine/store/sessionSchema.ts by ' +
       'scripts/genSchema.ts; documented in docs/session-format.md. Unknown fields are allowed and must be ignored by readers.',
     ...body,
   };

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { z } from 'zod';
-import { briefRefSchema, formatJsonPath, interactiveEventSchema, type SessionEvent } from '../sessionSchema';
-import type { ParticipantInfo, SessionHeader } from './sessionJournal';
+import { briefRefSchema, formatJsonPath, interactiveEventSchema, type SessionEvent } from './sessionSchema';
+import type { ParticipantInfo, SessionHeader } from './sessionHeader';
 
 /**
  * The journal (`journal.jsonl`): one JSON object per line, `kind` first. Line 1 is the header; then, in the

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { HUMAN_ID, SCHEMA_VERSION, parseEventLog, type EventLog, type InteractiveLog, type Participant } from '../sessionSchema';
+import { HUMAN_ID, SCHEMA_VERSION, parseEventLog, type EventLog, type InteractiveLog, type Participant } from './sessionSchema';
 import { sumCostTotals } from './costTotals';
 import { SESSION_FILES, pathExists } from './sessionFiles';
 import { checkContinuationLinks } from './sessionContinuation';

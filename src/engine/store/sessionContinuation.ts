@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { SCHEMA_VERSION, formatJsonPath, interactiveLogSchema, type InteractiveLog, type LogIssue } from '../sessionSchema';
+import { SCHEMA_VERSION, formatJsonPath, interactiveLogSchema, type InteractiveLog, type LogIssue } from './sessionSchema';
 import { SESSION_FILES, isSessionFolderName, pathExists, writeFileAtomic } from './sessionFiles';
 import { serializeLog } from './sessionLog';
 import { renderTranscript } from './transcript';

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { HUMAN_ID, parseEventLog, type EventLog, type InteractiveLog } from '../sessionSchema';
+import { HUMAN_ID, parseEventLog, type EventLog, type InteractiveLog } from './sessionSchema';
 import { SESSION_FILES, writeFileAtomic } from './sessionFiles';
 import { finalLine } from './sessionLine';
 

@@ -1,3 +1,5 @@
+// Room `engine/store`: everything on disk for a session — the schema (sessionSchema), journal, closed log,
+// transcript, audit, index, recovery and carry-over links. Imports no other engine room: the format stands alone.
 import * as fsSync from 'node:fs';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -9,31 +11,13 @@ import {
   type InteractiveLog,
   type NewEvent,
   type SessionEvent,
-} from '../sessionSchema';
+} from './sessionSchema';
 import { applyJournalLine, emptyState, encodeJournalLine, JOURNAL_VERSION, type JournalLine, type JournalState } from './journalLines';
 import { SESSION_FILES, fsyncDir, isSessionFolderName, makeSessionId, pathExists, writeFileAtomic } from './sessionFiles';
+import type { ParticipantInfo, SessionHeader } from './sessionHeader';
 import { buildInteractiveLog, removeJournal, writeSessionArtefacts } from './sessionLog';
 
-/** What a session is before anything happens in it. `session_id` may be '' to derive it from time and title. */
-export interface SessionHeader {
-  session_id: string;
-  title: string;
-  started_at: string;
-  model: string;
-  brief: { id: string; title: string } | null;
-  /** The session this one was carried over from (its folder name, next to this one); written into the log. */
-  continues_from?: string;
-  /** Set only when a closed session that was already carried over is continued again, so the link survives. */
-  continued_in?: string;
-}
-
-/** Display data for a participant id (the latest note wins); ids without a note show as themselves. */
-export interface ParticipantInfo {
-  id: string;
-  name: string;
-  glyph?: string;
-  color?: string;
-}
+export type { ParticipantInfo, SessionHeader } from './sessionHeader';
 
 const MAX_SUFFIX = 999;
 

@@ -1,4 +1,4 @@
-import type { LogIssue, SessionEvent } from '../sessionSchema';
+import type { LogIssue, SessionEvent } from './sessionSchema';
 
 /**
  * The "final line" of a session: a regenerate, edit, rewind or sample choice never deletes anything, it appends

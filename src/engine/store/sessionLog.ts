@@ -8,11 +8,11 @@ import {
   type InteractiveLog,
   type Participant,
   type SessionEvent,
-} from '../sessionSchema';
+} from './sessionSchema';
 import { sumCostTotals } from './costTotals';
 import type { JournalState } from './journalLines';
 import { SESSION_FILES, fsyncDir, writeFileAtomic } from './sessionFiles';
-import type { ParticipantInfo } from './sessionJournal';
+import type { ParticipantInfo } from './sessionHeader';
 import { renderTranscript } from './transcript';
 
 /** The human's display name when nobody noted one. */

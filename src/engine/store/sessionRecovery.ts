@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { interactiveEventSchema, type InteractiveLog, type NewEvent, type SessionEvent } from '../sessionSchema';
+import { interactiveEventSchema, type InteractiveLog, type NewEvent, type SessionEvent } from './sessionSchema';
 import { readJournal } from './journalLines';
 import { SESSION_FILES, pathExists } from './sessionFiles';
 import { buildInteractiveLog, removeJournal, writeSessionArtefacts } from './sessionLog';

@@ -1,4 +1,4 @@
-import { HUMAN_ID, type InteractiveLog, type SessionEvent, type Totals } from '../sessionSchema';
+import { HUMAN_ID, type InteractiveLog, type SessionEvent, type Totals } from './sessionSchema';
 import { sumCostTotals } from './costTotals';
 import { escapeMarkdownBlock as block, escapeMarkdownInline as inline } from './markdownText';
 import { finalLine, redoRoots, supersededAtEnd } from './sessionLine';

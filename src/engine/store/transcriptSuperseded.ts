@@ -1,4 +1,4 @@
-import type { SessionEvent } from '../sessionSchema';
+import type { SessionEvent } from './sessionSchema';
 import { sumCostTotals } from './costTotals';
 import { escapeMarkdownInline as inline } from './markdownText';
 

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { interactiveLogSchema } from '../../../src/engine/sessionSchema';
+import { interactiveLogSchema } from '../../../src/engine/store/sessionSchema';
 import { readJournal } from '../../../src/engine/store/journalLines';
 import { SESSION_FILES } from '../../../src/engine/store/sessionFiles';
 import { activeExtension, closeAllEditors, dialogueTabs, TEST_BRIEF, TEST_CAST, waitFor, workspaceRoot } from './extensionUnderTest';

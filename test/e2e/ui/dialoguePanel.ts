@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { readJournal } from '../../../src/engine/store/journalLines';
 import { SESSION_FILES } from '../../../src/engine/store/sessionFiles';
-import type { SessionEvent } from '../../../src/engine/sessionSchema';
+import type { SessionEvent } from '../../../src/engine/store/sessionSchema';
 import { chooseCommand, webviewFrame } from '../runInCodeServer';
 
 /** Screenshots above this are too heavy to commit; the test fails rather than bloat the repository. */

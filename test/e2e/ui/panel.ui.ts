@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { interactiveLogSchema } from '../../../src/engine/sessionSchema';
+import { interactiveLogSchema } from '../../../src/engine/store/sessionSchema';
 import { SESSION_FILES } from '../../../src/engine/store/sessionFiles';
 import type { E2eSetup } from '../e2eConfig';
 import { openWorkbench, reloadWindow, runCommand } from '../runInCodeServer';

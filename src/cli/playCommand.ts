@@ -1,0 +1,87 @@
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadLibrary } from '../engine/cast/characters';
+import { DEFAULT_MODEL } from '../engine/cost/modelTable';
+import { PanelSession } from '../engine/session/panelSession';
+import { actionLines, checkScriptCast, parseScript } from '../engine/session/playScript';
+import { loadPrices, oneOf, positiveInt, positiveNumber, readInput, UsageError } from './cliInput';
+import { runPlan, type PlayPlan } from './playRunner';
+
+/** `play`: a scripted session, new (`--workspace --cast`) or continued (`--resume`), checked before any call. */
+
+export async function runPlay(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      workspace: { type: 'string' },
+      cast: { type: 'string' },
+      script: { type: 'string' },
+      brief: { type: 'string' },
+      model: { type: 'string' },
+      out: { type: 'string' },
+      resume: { type: 'string' },
+      'max-tokens': { type: 'string' },
+      ttl: { type: 'string' },
+      depth: { type: 'string' },
+      prices: { type: 'string' },
+      budget: { type: 'string' },
+      'context-window': { type: 'string' },
+    },
+  });
+  if (!values.script) throw new UsageError('play needs --script FILE');
+  const scriptFile = path.resolve(values.script);
+  const scriptText = await readInput(scriptFile, 'script');
+  const actions = parseScript(scriptText, values.script);
+  const lines = actionLines(scriptText);
+
+  const apiKey = process.env.ANTHROPIC_API_KEY ?? '';
+  if (!apiKey) throw new UsageError('ANTHROPIC_API_KEY is not set: export your Anthropic API key to play a session');
+  const common = {
+    model: values.model ?? DEFAULT_MODEL,
+    maxTokens: positiveInt(values['max-tokens'], '--max-tokens') ?? 4096,
+    cacheTtl: oneOf(values.ttl, ['5m', '1h'] as const, '--ttl') ?? '5m',
+    deliberationDepth: oneOf(values.depth, ['off', 'brief', 'full'] as const, '--depth') ?? 'full',
+    apiKey,
+    ...(process.env.ANTHROPIC_BASE_URL ? { baseURL: process.env.ANTHROPIC_BASE_URL } : {}),
+    ...((await loadPrices(values.prices)) ?? {}),
+    budgetUsd: values.budget === undefined ? null : positiveNumber(values.budget, '--budget'),
+    contextWindow: positiveInt(values['context-window'], '--context-window') ?? null,
+  };
+
+  let plan: PlayPlan;
+  if (values.resume) {
+    const sessionDir = path.resolve(values.resume);
+    const workspace = path.resolve(values.workspace ?? path.join(sessionDir, '..', '..'));
+    const library = await loadLibrary(path.join(workspace, 'characters'));
+    const known = new Set(library.characters.keys());
+    for (const a of actions) {
+      const id = 'add' in a ? a.add : undefined;
+      if (id && !known.has(id)) throw new UsageError(`${values.script}: unknown character "${id}"`);
+    }
+    plan = { library, actions, session: () => PanelSession.resume(sessionDir, { ...common, library, sessionsDir: path.dirname(sessionDir) }) };
+  } else {
+    if (!values.workspace) throw new UsageError('play needs --workspace DIR (or --resume SESSION_DIR)');
+    if (!values.cast) throw new UsageError('play needs --cast ID,ID,...');
+    const workspace = path.resolve(values.workspace);
+    const library = await loadLibrary(path.join(workspace, 'characters'));
+    const cast = values.cast.split(',').map((s) => s.trim()).filter(Boolean);
+    const problemsFor = (file: string): string => library.problems.filter((p) => p.file === file).map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`).join('; ');
+    for (const id of cast) {
+      if (!library.characters.has(id)) {
+        const file = path.join(workspace, 'characters', `${id}.md`);
+        const why = problemsFor(file);
+        throw new UsageError(why ? `character "${id}" is invalid: ${why}` : `unknown character "${id}" (known: ${[...library.characters.keys()].join(', ') || 'none'})`);
+      }
+    }
+    if (cast.length === 0) throw new UsageError('--cast needs at least one character id');
+    if (new Set(cast).size !== cast.length) throw new UsageError('--cast lists a character twice');
+    const brief = values.brief === undefined ? null : library.briefs.get(values.brief);
+    if (brief === undefined) throw new UsageError(`unknown brief "${values.brief}" (known: ${[...library.briefs.keys()].join(', ') || 'none'})`);
+    const problem = checkScriptCast(actions, cast, new Set(library.characters.keys()), values.script, (i) => lines[i]!);
+    if (problem) throw new UsageError(problem);
+    const sessionsDir = path.resolve(values.out ?? path.join(workspace, 'sessions'));
+    plan = { library, actions, session: () => PanelSession.start({ ...common, library, cast, brief, sessionsDir }) };
+  }
+  return runPlan(plan);
+}

@@ -1,0 +1,67 @@
+import type { SessionUpdate } from '../engine/session/panelSession';
+import { EngineError } from '../engine/cast/castState';
+import { formatUsd } from '../engine/cost/costMeter';
+import { oneLine } from './cliInput';
+import type { Library } from '../engine/cast/characters';
+import type { PanelSession } from '../engine/session/panelSession';
+import type { ScriptAction } from '../engine/session/playScript';
+
+/** Plays a checked script through its session, printing the turns; the last stdout line is the folder. */
+/** A checked script and how to open its session; nothing is written before `session()` runs. */
+export interface PlayPlan {
+  library: Library;
+  actions: ScriptAction[];
+  session: () => Promise<PanelSession>;
+}
+
+export async function runPlan(plan: PlayPlan): Promise<number> {
+  const session = await plan.session();
+  const names = (id: string): string => plan.library.characters.get(id)?.name ?? id;
+  let fatal: string | null = null;
+  session.onUpdate((u: SessionUpdate) => {
+    if (u.kind === 'event') {
+      const e = u.event;
+      if (e.type === 'human-speak') process.stdout.write(`\n[turn ${e.turn}] floor${e.target ? ` → @${e.target}` : ''}: ${e.text}\n`);
+      else if (e.type === 'speak') process.stdout.write(`  ${names(e.speaker)}: ${oneLine(e.text)}${e.truncated ? ' [cut]' : ''}\n`);
+      else if (e.type === 'pass') process.stdout.write(`  ${names(e.speaker)} passes\n`);
+      else if (e.type === 'join' || e.type === 'leave') process.stdout.write(`  (${names(e.speaker)} ${e.type === 'join' ? 'joins' : 'leaves'})\n`);
+      else if (e.type === 'cost') process.stdout.write(`  cost: ${formatUsd(e.usd)} (in ${e.input_tokens}, cache write ${e.cache_creation_input_tokens}, cache read ${e.cache_read_input_tokens}, out ${e.output_tokens})\n`);
+      else if (e.type === 'anomaly') process.stderr.write(`  anomaly (${e.kind}): ${oneLine(e.detail)}\n`);
+      else if (e.type === 'error') {
+        process.stderr.write(`  error (${e.kind}): ${e.message}\n`);
+        if (e.kind === 'authentication' || e.kind === 'permission' || e.kind === 'not_found' || e.kind === 'invalid_request') fatal = e.message;
+      }
+    } else if (u.kind === 'notice' && u.level === 'warning') {
+      process.stderr.write(`  ${u.message}\n`);
+    }
+  });
+  const stopOnSignal = (): void => {
+    fatal = 'interrupted';
+    session.stop();
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+  try {
+    for (const a of plan.actions) {
+      if (fatal) break;
+      if ('add' in a) session.queueJoin(plan.library.characters.get(a.add)!);
+      else if ('retire' in a) session.queueRetire(a.retire);
+      else if ('regenerate' in a) await session.regenerate();
+      else if ('edit' in a) await session.edit(a.edit);
+      else if ('rewind' in a) {
+        const undone = await session.rewind(a.rewind);
+        process.stdout.write(`\n[rewind to turn ${a.rewind}] superseded turns ${undone.turns.join(', ') || 'none'}\n`);
+      } else await session.say(a.say, a.to ?? null);
+    }
+  } catch (err) {
+    if (!(err instanceof EngineError)) throw err;
+    fatal = err.message;
+  } finally {
+    process.off('SIGINT', stopOnSignal);
+    process.off('SIGTERM', stopOnSignal);
+  }
+  const { dir } = await session.close();
+  if (fatal) process.stderr.write(`play stopped: ${fatal}\n`);
+  process.stdout.write(`${dir}\n`);
+  return fatal ? 1 : 0;
+}

@@ -1,0 +1,314 @@
+// Room `engine/session`: one running session — lifecycle (panelSession), the turn loop (turnRunner), redo
+// (turnRedo), event recording from parser output (turnRecorder), restore and options, the play script and
+// carry-over. May import every other engine room and the protocol's types; nothing imports it but the CLI,
+// the extension, tests and benchmarks.
+import * as path from 'node:path';
+import type { Meter } from '../../protocol';
+import { CastState, EngineError } from '../cast/castState';
+import type { Brief, Character, Library } from '../cast/characters';
+import { SessionMeter } from '../cost/sessionMeter';
+import { makeClient } from '../model/modelCall';
+import { ContextLog } from '../prompt/contextLog';
+import { openingSystem, userTurnText, type CacheTtl, type PromptContext, type StageDirection } from '../prompt/promptLayout';
+import { linkContinuation } from '../store/sessionContinuation';
+import { SESSION_FILES } from '../store/sessionFiles';
+import { writeIndex } from '../store/sessionIndex';
+import { SessionJournal } from '../store/sessionJournal';
+import type { SessionEvent } from '../store/sessionSchema';
+import { writeCarryOverSummary } from './carryOver';
+import type { PanelSessionOptions, ResumeOptions, SessionUpdate } from './sessionOptions';
+import { restoreSession } from './sessionRestore';
+import type { RewindPreview } from '../prompt/turnLedger';
+import { TurnRedo } from './turnRedo';
+import { TurnRunner } from './turnRunner';
+
+export { EngineError } from '../cast/castState';
+export { hasContext } from './sessionRestore';
+export type { PanelSessionOptions, ResumeOptions, SessionUpdate } from './sessionOptions';
+
+/**
+ * One running megaprompt session: its lifecycle (start, resume, carry-over, close) and the public operations
+ * the panel and the CLI call. The turn loop and the state it touches live in `TurnRunner`; the redo
+ * operations in `TurnRedo`. One turn runs at a time; cast changes queue for the next boundary. Everything
+ * that happens is an event in the journal first.
+ */
+export class PanelSession {
+  private readonly runner: TurnRunner;
+  private readonly redoOps: TurnRedo;
+
+  private constructor(journal: SessionJournal, cast: CastState, ctx: ContextLog, opts: ResumeOptions, turn: number) {
+    const meter = new SessionMeter(() => this.runner.opts);
+    this.runner = new TurnRunner(journal, cast, ctx, opts, meter, turn);
+    let lastCost: SessionEvent | undefined;
+    for (const e of journal.events) {
+      if (e.type !== 'cost') continue;
+      meter.noteCost(e.usd, e.context_tokens);
+      lastCost = e;
+    }
+    // A continued session is still warm if its last call was recent: the cache outlives the process.
+    if (lastCost) meter.noteCall(Date.parse(lastCost.at));
+    this.redoOps = new TurnRedo(this.runner);
+  }
+
+  static async start(o: PanelSessionOptions): Promise<PanelSession> {
+    if (!o.apiKey && !o.client) throw new EngineError('no-key', 'No API key: set ANTHROPIC_API_KEY (or, in VS Code, run "Dialogue: Set API Key").');
+    const cast = o.cast.map((id) => {
+      const c = o.library.characters.get(id);
+      if (!c) throw new EngineError('unknown-character', `unknown character "${id}" (known: ${[...o.library.characters.keys()].join(', ') || 'none'})`);
+      return c;
+    });
+    if (new Set(o.cast).size !== o.cast.length) throw new EngineError('bad-input', 'the cast lists a character twice');
+    const title = o.title ?? o.brief?.title ?? cast.map((c) => c.name).join(', ');
+    const journal = await SessionJournal.create(o.sessionsDir, {
+      session_id: '',
+      title,
+      started_at: new Date().toISOString(),
+      model: o.model,
+      brief: o.brief ? { id: o.brief.id, title: o.brief.title } : null,
+      ...(o.carriedOver ? { continues_from: o.carriedOver.from } : {}),
+    });
+    const ctx = ContextLog.create(path.join(journal.dir, SESSION_FILES.context), openingSystem(o.deliberationDepth, o.brief, cast, o.carriedOver));
+    const session = new PanelSession(journal, new CastState(cast), ctx, o, 0);
+    for (const c of cast) journal.noteParticipant({ id: c.id, name: c.name, glyph: c.glyph, color: c.color });
+    session.runner.record({ type: 'intro', turn: 0, brief: journal.header.brief, cast: cast.map((c) => c.id), ...(o.carriedOver ? { carried_over: o.carriedOver } : {}) });
+    await ctx.sync();
+    return session;
+  }
+
+  /** Continue a closed session in its own folder, with the context exactly as it was last sent. */
+  static async resume(sessionDir: string, o: ResumeOptions): Promise<PanelSession> {
+    if (!o.apiKey && !o.client) throw new EngineError('no-key', 'No API key: set ANTHROPIC_API_KEY (or, in VS Code, run "Dialogue: Set API Key").');
+    const restored = await restoreSession(sessionDir, o.library);
+    const journal = await SessionJournal.resume(sessionDir);
+    const ctx = ContextLog.open(path.join(sessionDir, SESSION_FILES.context));
+    const session = new PanelSession(journal, restored.cast, ctx, o, restored.turn);
+    journal.setModel(o.model);
+    session.runner.record({ type: 'resume', turn: restored.turn });
+    return session;
+  }
+
+  get id(): string {
+    return this.journal.header.session_id;
+  }
+  get dir(): string {
+    return this.journal.dir;
+  }
+  get title(): string {
+    return this.journal.header.title;
+  }
+  get brief(): { id: string; title: string } | null {
+    return this.journal.header.brief;
+  }
+  get events(): readonly SessionEvent[] {
+    return this.journal.events;
+  }
+  get answering(): boolean {
+    return this.runner.answering;
+  }
+  get closed(): boolean {
+    return this.journal.closed;
+  }
+  /** The context as it will be sent next (for tests and the benchmark). */
+  get promptContext(): Readonly<PromptContext> {
+    return this.context;
+  }
+
+  castView(): { present: Character[]; pending: Array<{ id: string; change: 'join' | 'retire' | 'revise' }> } {
+    return { present: [...this.cast.members], pending: [...this.cast.queued] };
+  }
+
+  onUpdate(l: (u: SessionUpdate) => void): () => void {
+    return this.runner.onUpdate(l);
+  }
+
+  queueJoin(c: Character): void {
+    this.runner.ensureOpen();
+    this.cast.queueJoin(c);
+    this.runner.emit({ kind: 'cast' });
+  }
+  queueRetire(id: string): void {
+    this.runner.ensureOpen();
+    this.cast.queueRetire(id);
+    this.runner.emit({ kind: 'cast' });
+  }
+  queueRevise(c: Character): void {
+    this.runner.ensureOpen();
+    this.cast.queueRevise(c);
+    this.runner.emit({ kind: 'cast' });
+  }
+
+  setApiKey(key: string): void {
+    this.runner.opts = { ...this.opts, apiKey: key };
+    if (!this.opts.client) this.runner.client = makeClient({ apiKey: key, baseURL: this.opts.baseURL });
+  }
+  setCacheTtl(ttl: CacheTtl): void {
+    this.runner.opts = { ...this.opts, cacheTtl: ttl };
+  }
+  setModel(model: string): void {
+    this.runner.opts = { ...this.opts, model };
+    this.journal.setModel(model);
+  }
+  setBudget(usd: number | null): void {
+    this.runner.opts = { ...this.opts, budgetUsd: usd };
+  }
+
+  /** Context and cache figures for the sub-strip. */
+  meter(now = Date.now()): Meter {
+    return this.runner.meterState.meter(now);
+  }
+
+  /** One human turn. Resolves when the floor returns; API failures become events and notices, not rejections. */
+  async say(text: string, target: string | null): Promise<void> {
+    this.runner.ensureIdle();
+    if (text.trim().length === 0) throw new EngineError('bad-input', 'say something first');
+    this.runner.checkCanCall();
+    const landing = this.cast.queued;
+    const addressee = target === null ? null : this.cast.find(target);
+    const willBePresent = target === null || (this.cast.isPresent(target) && !landing.some((q) => q.id === target && q.change === 'retire')) || landing.some((q) => q.id === target && q.change === 'join');
+    if (target !== null && (!addressee || !willBePresent)) {
+      const joiner = landing.find((q) => q.id === target && q.change === 'join');
+      if (!joiner) throw new EngineError('unknown-character', `"${target}" is not on the panel`);
+    }
+    const turn = this.runner.nextTurn();
+    const directions = this.cast.land();
+    for (const d of directions) {
+      if (d.kind === 'join') {
+        this.journal.noteParticipant({ id: d.character.id, name: d.character.name, glyph: d.character.glyph, color: d.character.color });
+        this.runner.record({ type: 'join', turn, speaker: d.character.id, profile_sha256: d.character.sha256 });
+      } else if (d.kind === 'retire') {
+        this.runner.record({ type: 'leave', turn, speaker: d.character.id });
+      } else {
+        this.runner.record({ type: 'revise', turn, speaker: d.character.id, profile_sha256: d.character.sha256 });
+      }
+    }
+    if (directions.length > 0) this.runner.emit({ kind: 'cast' });
+    this.runner.record({ type: 'human-speak', turn, text, target });
+    const addressed = target === null ? null : this.cast.find(target)!;
+    const all: StageDirection[] = addressed ? [...directions, { kind: 'address', character: addressed }] : directions;
+    this.ctx.push({ role: 'user', content: [userTurnText(text, all)] });
+    this.ctx.open(turn, this.context.messages.length - 1);
+    await this.runner.runTurn(target);
+  }
+
+  /** Another sample of the last turn: same context, new call; the earlier reply stays in the log, superseded. */
+  regenerate(): Promise<void> {
+    return this.redoOps.redo('regenerate', null);
+  }
+
+  /** Resend the last human line, edited; the original stays in the log, superseded. */
+  edit(text: string): Promise<void> {
+    return this.redoOps.redo('edit', text);
+  }
+
+  /** What `rewind(toTurn)` would supersede and undo, for a confirmation. */
+  rewindPreview(toTurn: number): RewindPreview {
+    return this.redoOps.preview(toTurn);
+  }
+
+  /**
+   * Go back to the end of `toTurn` (0 = before the first turn): later turns are superseded, the context is
+   * cut back to exactly what was sent then, and the roster returns to what it was, logged as join/leave.
+   */
+  rewind(toTurn: number): Promise<RewindPreview> {
+    return this.redoOps.rewind(toTurn);
+  }
+
+  /** The samples of the last turn (it and its regenerations), for flipping between them. */
+  samples(): number[] {
+    return this.redoOps.samples();
+  }
+
+  /** Carry a different sample of the last turn forward; the one it replaces is superseded. */
+  selectSample(turn: number): Promise<void> {
+    return this.redoOps.selectSample(turn);
+  }
+
+  /**
+   * Carry the session over to a fresh one: the model summarises it over the live (cached) context, this
+   * session closes, and a new session opens with the same cast (their current files) and the summary. Retired
+   * members' materials are dropped here, and only here. Both logs link to each other.
+   */
+  async carryOver(o: { library: Library; brief: Brief | null }): Promise<{ closedDir: string; next: PanelSession }> {
+    this.runner.ensureIdle();
+    const present = this.cast.members.map((c) => o.library.characters.get(c.id) ?? c);
+    const summary = await this.runner.whileAnswering(async (signal) => {
+      const result = await writeCarryOverSummary(this.runner.client, this.context, present, {
+        model: this.opts.model,
+        maxTokens: this.opts.maxTokens,
+        ttl: this.opts.cacheTtl,
+        apiKey: this.opts.apiKey,
+        signal,
+        onRetry: this.runner.retryNotice(this.runner.currentTurn()),
+      });
+      this.runner.recordCost(this.runner.currentTurn(), result.call);
+      if (result.call.outcome !== 'complete' || result.summary.length === 0) {
+        const message = result.call.error?.message ?? (result.call.outcome === 'aborted' ? 'the carry-over was stopped' : 'the model wrote no summary');
+        this.runner.record({ type: 'error', turn: this.runner.currentTurn(), kind: 'carry-over', message });
+        throw new EngineError('bad-input', `carry-over failed: ${message}`);
+      }
+      return result.summary;
+    });
+    const next = await PanelSession.start({
+      ...this.opts,
+      library: o.library,
+      cast: present.map((c) => c.id),
+      brief: o.brief,
+      title: this.title,
+      sessionsDir: path.dirname(this.dir),
+      carriedOver: { from: this.id, summary },
+    });
+    const { dir } = await this.close();
+    try {
+      await linkContinuation(dir, next.id);
+      await writeIndex(path.dirname(dir));
+    } catch (err) {
+      // Both sessions are intact and the new one already names the old; only the back-link is missing, so
+      // carry on with the new session and say exactly what to fix rather than strand it unreturned.
+      const message = `The new session started, but linking ${path.basename(dir)} to it failed: ${err instanceof Error ? err.message : String(err)}. Run \`node dist/cli.js audit\` on the sessions folder.`;
+      this.runner.emit({ kind: 'notice', level: 'error', message });
+    }
+    return { closedDir: dir, next };
+  }
+
+  /** Re-run the last turn's call after it failed with nothing received (the context already ends with its line). */
+  async retry(): Promise<void> {
+    this.runner.ensureIdle();
+    const failed = this.runner.pendingRetry;
+    if (!failed) throw new EngineError('bad-input', 'there is no failed turn to retry');
+    this.runner.checkCanCall();
+    await this.runner.runTurn(failed.target);
+  }
+
+  stop(): void {
+    this.runner.stop();
+  }
+
+  async close(): Promise<{ dir: string }> {
+    if (this.journal.closed) throw new EngineError('closed', 'this session is already closed');
+    if (this.runner.answering) {
+      this.stop();
+      await this.runner.settled();
+    }
+    await this.ctx.sync();
+    this.ctx.close();
+    await this.journal.close();
+    await writeIndex(path.dirname(this.journal.dir));
+    return { dir: this.journal.dir };
+  }
+
+  private get journal(): SessionJournal {
+    return this.runner.journal;
+  }
+  private get cast(): CastState {
+    return this.runner.cast;
+  }
+  private get ctx(): ContextLog {
+    return this.runner.ctx;
+  }
+  private get opts(): ResumeOptions {
+    return this.runner.opts;
+  }
+  private get context(): PromptContext {
+    return this.runner.context;
+  }
+}

@@ -1,0 +1,39 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import type { StreamPart } from '../../protocol';
+import type { Brief, Library } from '../cast/characters';
+import type { PriceOverrides } from '../cost/modelTable';
+import type { CacheTtl, DeliberationDepth } from '../prompt/promptLayout';
+import type { SessionEvent } from '../store/sessionSchema';
+
+/** What a session tells its watchers; events arrive in journal order, stream parts before their event. */
+export type SessionUpdate =
+  | { kind: 'event'; event: SessionEvent }
+  | { kind: 'stream'; part: StreamPart }
+  | { kind: 'answering'; answering: boolean }
+  | { kind: 'cast' }
+  | { kind: 'notice'; level: 'info' | 'warning' | 'error'; message: string; action?: 'setApiKey' | 'retry' | 'raiseBudget' };
+
+/** Settings a session runs with; `apiKey` is used for calls only and never written anywhere. */
+export interface PanelSessionOptions {
+  library: Library;
+  cast: string[];
+  brief: Brief | null;
+  title?: string;
+  model: string;
+  maxTokens: number;
+  cacheTtl: CacheTtl;
+  deliberationDepth: DeliberationDepth;
+  sessionsDir: string;
+  apiKey: string;
+  baseURL?: string;
+  prices?: PriceOverrides;
+  budgetUsd?: number | null;
+  /** lowers the model's context window (never raises it). */
+  contextWindow?: number | null;
+  /** injectable for tests and the benchmark: the API client. */
+  client?: Anthropic;
+  /** set when this session continues another (carry-over): the summary opens the context. */
+  carriedOver?: { from: string; summary: string };
+}
+
+export type ResumeOptions = Omit<PanelSessionOptions, 'cast' | 'brief' | 'title'>;

@@ -1,0 +1,206 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import { EngineError, type CastState } from '../cast/castState';
+import type { Library } from '../cast/characters';
+import { priceUsage } from '../cost/costMeter';
+import type { SessionMeter } from '../cost/sessionMeter';
+import { makeClient, streamCall, type CallResult, type RetryNotice } from '../model/modelCall';
+import { createTagParser, type EndReason } from '../parse/tagParser';
+import type { ContextLog } from '../prompt/contextLog';
+import { buildRequest, type PromptContext } from '../prompt/promptLayout';
+import type { SessionJournal } from '../store/sessionJournal';
+import type { NewEvent, SessionEvent } from '../store/sessionSchema';
+import type { ResumeOptions, SessionUpdate } from './sessionOptions';
+import { TurnRecorder } from './turnRecorder';
+import type { RedoHost } from './turnRedo';
+
+/**
+ * The session's turn loop and the state every turn touches: journal, cast, context, options, the turn counter
+ * and the one call in flight. `PanelSession` owns the lifecycle (start, resume, close, carry-over) and hands
+ * this object to the redo operations as their host, so they reach the state directly instead of through
+ * callbacks. Invariant: at most one model call runs at a time (`running`), and every change is an event in the
+ * journal before any watcher hears of it.
+ */
+export class TurnRunner implements RedoHost {
+  private readonly listeners = new Set<(u: SessionUpdate) => void>();
+  private abort: AbortController | null = null;
+  private running: Promise<void> | null = null;
+  /** The target of a turn whose call failed before anything arrived, so `retry` can ask again. */
+  pendingRetry: { target: string | null } | null = null;
+  client: Anthropic;
+
+  constructor(
+    readonly journal: SessionJournal,
+    readonly cast: CastState,
+    readonly ctx: ContextLog,
+    public opts: ResumeOptions,
+    readonly meterState: SessionMeter,
+    private turn: number,
+  ) {
+    this.client = opts.client ?? makeClient({ apiKey: opts.apiKey, baseURL: opts.baseURL });
+  }
+
+  get context(): PromptContext {
+    return this.ctx.context;
+  }
+  get answering(): boolean {
+    return this.running !== null;
+  }
+  events(): readonly SessionEvent[] {
+    return this.journal.events;
+  }
+  library(): Library {
+    return this.opts.library;
+  }
+  currentTurn(): number {
+    return this.turn;
+  }
+  nextTurn(): number {
+    return ++this.turn;
+  }
+  castChanged(): void {
+    this.emit({ kind: 'cast' });
+  }
+  forgetFailedTurn(): void {
+    this.pendingRetry = null;
+  }
+
+  onUpdate(l: (u: SessionUpdate) => void): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  emit(u: SessionUpdate): void {
+    for (const l of this.listeners) l(u);
+  }
+
+  record(e: NewEvent): SessionEvent {
+    const event = this.journal.append(e);
+    // The meter counts a cost before anyone hears of it, so a watcher reading meter() sees this call.
+    const warnings = event.type === 'cost' ? this.meterState.noteCost(event.usd, event.context_tokens) : [];
+    this.emit({ kind: 'event', event });
+    for (const w of warnings) {
+      if (w.kind === 'context') this.record({ type: 'anomaly', turn: event.turn, kind: 'context-warning', detail: w.message });
+      this.emit({ kind: 'notice', level: 'warning', message: w.message, ...(w.kind === 'budget' ? { action: 'raiseBudget' as const } : {}) });
+    }
+    return event;
+  }
+
+  ensureOpen(): void {
+    if (this.journal.closed) throw new EngineError('closed', 'this session is closed');
+  }
+
+  ensureIdle(): void {
+    this.ensureOpen();
+    if (this.running) throw new EngineError('busy', 'the panel is still answering: stop it first');
+  }
+
+  checkCanCall(): void {
+    try {
+      this.meterState.checkCanCall();
+    } catch (err) {
+      if (err instanceof EngineError && err.code === 'budget') this.emit({ kind: 'notice', level: 'error', message: err.message, action: 'raiseBudget' });
+      throw err;
+    }
+  }
+
+  stop(): void {
+    this.abort?.abort();
+  }
+
+  /** Resolves when the call in flight (if any) has finished and been recorded. */
+  async settled(): Promise<void> {
+    await this.running;
+  }
+
+  /** Runs one model call as "the panel is answering": stoppable, one at a time, watchers told either side. */
+  async whileAnswering<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const abort = new AbortController();
+    this.abort = abort;
+    let done!: () => void;
+    this.running = new Promise<void>((r) => (done = r));
+    this.emit({ kind: 'answering', answering: true });
+    try {
+      return await work(abort.signal);
+    } finally {
+      this.abort = null;
+      this.running = null;
+      done();
+      this.emit({ kind: 'answering', answering: false });
+    }
+  }
+
+  retryNotice(turn: number): (n: RetryNotice) => void {
+    return (n) => {
+      this.record({ type: 'retry', turn, status: n.status, attempt: n.attempt, wait_ms: n.waitMs });
+      const what = n.kind === 'rate_limit' ? 'Rate limited' : n.kind === 'overloaded' ? 'The API is overloaded' : 'The call failed';
+      this.emit({ kind: 'notice', level: 'warning', message: `${what}${n.status ? ` (${n.status})` : ''} — retrying in ${Math.round(n.waitMs / 1000)} s, attempt ${n.attempt}` });
+    };
+  }
+
+  /** The model call of the current turn: its reply streamed through the parser into events, then the floor. */
+  runTurn(target: string | null): Promise<void> {
+    const turn = this.turn;
+    return this.whileAnswering(async (signal) => {
+      const recorder = new TurnRecorder(turn, { record: (e) => this.record(e), stream: (part) => this.emit({ kind: 'stream', part }) }, target);
+      const roster = {
+        present: this.cast.members.map((c) => ({ id: c.id, name: c.name })),
+        retired: this.cast.retiredMembers.map((c) => ({ id: c.id, name: c.name })),
+      };
+      const parser = createTagParser(roster, (e) => recorder.handle(e));
+      const request = buildRequest(this.context, { model: this.opts.model, maxTokens: this.opts.maxTokens, ttl: this.opts.cacheTtl });
+      const result = await streamCall(this.client, request, { signal, onText: (delta) => parser.feed(delta), onRetry: this.retryNotice(turn) }, this.opts.apiKey);
+      this.meterState.noteCall();
+      parser.end(endReason(result));
+      this.recordCost(turn, result);
+      this.finishTurn(turn, target, result, recorder.responders);
+      this.record({ type: 'floor', turn });
+      await Promise.all([this.journal.turnBoundary(), this.ctx.sync()]);
+    });
+  }
+
+  private finishTurn(turn: number, target: string | null, result: CallResult, responders: ReadonlySet<string>): void {
+    if (result.text.length > 0) this.ctx.push({ role: 'assistant', content: [result.text] });
+    this.ctx.reply(turn, result.text);
+    this.pendingRetry = result.outcome === 'failed' && result.text.length === 0 ? { target } : null;
+    if (result.outcome === 'aborted') {
+      this.record({ type: 'error', turn, kind: 'stopped', message: 'Stopped by the researcher; what had arrived is kept.' });
+    } else if (result.outcome === 'failed' && result.error) {
+      this.record({ type: 'error', turn, kind: result.error.kind, message: result.error.message });
+      const action = result.error.kind === 'authentication' ? 'setApiKey' : result.text.length === 0 ? 'retry' : undefined;
+      this.emit({ kind: 'notice', level: 'error', message: result.error.message, ...(action ? { action } : {}) });
+    } else if (result.outcome === 'complete' && target === null) {
+      const silent = this.cast.members.filter((c) => !responders.has(c.id));
+      if (silent.length > 0 && this.cast.members.length > 0) {
+        this.record({ type: 'anomaly', turn, kind: 'missing-response', detail: `no <speak> or <pass> from ${silent.map((c) => c.id).join(', ')}` });
+      }
+    }
+  }
+
+  recordCost(turn: number, result: CallResult): void {
+    if (!result.usage) return; // nothing was billed: the request never reached the model
+    const u = result.usage;
+    const price = priceUsage(this.opts.model, u, { ...(this.opts.prices ? { overrides: this.opts.prices } : {}), defaultTtl: this.opts.cacheTtl });
+    if (!price.known) this.record({ type: 'anomaly', turn, kind: 'unknown-price', detail: `no price is known for model "${this.opts.model}": tokens recorded, usd null` });
+    const split = u.cache_creation_5m !== undefined || u.cache_creation_1h !== undefined
+      ? { cache_creation: { ephemeral_5m_input_tokens: u.cache_creation_5m ?? 0, ephemeral_1h_input_tokens: u.cache_creation_1h ?? 0 } }
+      : {};
+    this.record({
+      type: 'cost',
+      turn,
+      model: this.opts.model,
+      input_tokens: u.input_tokens,
+      cache_creation_input_tokens: u.cache_creation_input_tokens,
+      cache_read_input_tokens: u.cache_read_input_tokens,
+      output_tokens: u.output_tokens,
+      ...split,
+      context_tokens: price.contextTokens,
+      usd: price.usd,
+    });
+  }
+}
+
+function endReason(r: CallResult): EndReason {
+  if (r.outcome === 'aborted') return 'aborted';
+  if (r.outcome === 'failed') return r.error?.kind === 'connection' ? 'dropped' : 'error';
+  return r.stopReason === 'max_tokens' ? 'max_tokens' : 'stop';
+}

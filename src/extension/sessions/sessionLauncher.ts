@@ -1,0 +1,61 @@
+// Room `extension/sessions`: starting, listing, picking, auditing and recovering sessions, and locating problems
+// in their files. May import: the engine, extension/panel, the top-level services and settings.
+import * as vscode from 'vscode';
+import { PanelSession } from '../../engine/session/panelSession';
+import { engineOptions } from '../settings';
+import type { DialogueServices } from '../services';
+import { NO_FOLDER_MESSAGE } from '../services';
+import type { StartRequest } from './startRequest';
+
+/**
+ * Starting and continuing engine sessions with the current settings and key. Errors are thrown with a
+ * message fit for the researcher (the callers show it); `undefined` means the researcher cancelled.
+ */
+export class SessionLauncher {
+  constructor(private readonly s: DialogueServices) {}
+
+  private async base(interactive: boolean) {
+    const sessionsDir = this.s.sessionsDir();
+    if (!sessionsDir) throw new Error(NO_FOLDER_MESSAGE);
+    const apiKey = await this.s.apiKeys.require(interactive);
+    if (apiKey === undefined) {
+      if (interactive) return undefined;
+      throw new Error('Dialogue: no Anthropic API key — run "Dialogue: Set API Key" or set ANTHROPIC_API_KEY.');
+    }
+    const library = await this.s.library.ensureLoaded();
+    return engineOptions(this.s.settings(), { library, sessionsDir, apiKey });
+  }
+
+  async start(request: StartRequest, interactive: boolean): Promise<PanelSession | undefined> {
+    const base = await this.base(interactive);
+    if (!base) return undefined;
+    const session = await PanelSession.start({
+      ...base,
+      cast: request.cast.map((c) => c.id),
+      brief: request.brief,
+      ...(request.title ? { title: request.title } : {}),
+    });
+    this.s.log.info(`session started: ${session.dir} (cast ${request.cast.map((c) => c.id).join(', ')}; model ${base.model})`);
+    return session;
+  }
+
+  async resume(dir: string, interactive: boolean): Promise<PanelSession | undefined> {
+    const base = await this.base(interactive);
+    if (!base) return undefined;
+    const session = await PanelSession.resume(dir, base);
+    this.s.log.info(`session continued: ${dir}`);
+    return session;
+  }
+
+  /** `resume` for the panel's "Continue" button: failures become a message, not a rejection. */
+  async resumeOrExplain(dir: string): Promise<PanelSession | undefined> {
+    try {
+      return await this.resume(dir, true);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.s.log.warn(`continuing ${dir} failed: ${message}`);
+      void vscode.window.showErrorMessage(`Dialogue: cannot continue this session. ${message}`);
+      return undefined;
+    }
+  }
+}
