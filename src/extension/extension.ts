@@ -11,7 +11,7 @@ import { PanelManager } from './panel/panels';
 import { offerRecovery } from './sessions/recoveryPrompt';
 import type { DialogueServices } from './services';
 import { SessionLauncher } from './sessions/sessionLauncher';
-import { changedSettings, readSettings, resolveWorkspacePath, type DialogueSettings } from './settings';
+import { changedSettings, readSettings, resolveChosenFolder, type DialogueSettings } from './settings';
 
 let panels: PanelManager | undefined;
 
@@ -38,14 +38,24 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   let settings = read();
 
+  const warnedFolders = new Set<string>();
+  const chosen = (setting: 'charactersFolder' | 'sessionsFolder'): string | undefined => {
+    const { dir, problem } = resolveChosenFolder(workspaceRoot(), settings[setting]);
+    if (problem && !warnedFolders.has(problem)) {
+      warnedFolders.add(problem);
+      log.warn(`dialogue.${setting}: ${problem}`);
+      void vscode.window.showWarningMessage(`Dialogue: dialogue.${setting} ${problem}`);
+    }
+    return dir;
+  };
   const library = new CharacterLibrary(log);
   const apiKeys = new ApiKeys(context.secrets, log, (key) => panels?.forEachLive((session) => session.setApiKey(key)));
   const services: DialogueServices = {
     context,
     log,
     settings: () => settings,
-    charactersDir: () => resolveWorkspacePath(workspaceRoot(), settings.charactersFolder),
-    sessionsDir: () => resolveWorkspacePath(workspaceRoot(), settings.sessionsFolder),
+    charactersDir: () => chosen('charactersFolder'),
+    sessionsDir: () => chosen('sessionsFolder'),
     apiKeys,
     library,
     registry: new OpenPanelRegistry(context.workspaceState),
@@ -87,6 +97,7 @@ export function activate(context: vscode.ExtensionContext): void {
   log.info(`Dialogue Panel ${String(context.extension.packageJSON.version)} active; workspace ${workspaceRoot() ?? '(none)'}`);
   void library.setFolder(services.charactersDir());
   void offerRecovery(services, manager);
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void offerRecovery(services, manager)));
 }
 
 export function deactivate(): void {

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
@@ -113,6 +114,37 @@ export function resolveWorkspacePath(root: string | undefined, value: string): s
   }
   if (path.isAbsolute(value)) return path.normalize(value);
   return root === undefined ? undefined : path.resolve(root, value);
+}
+
+/**
+ * `resolveWorkspacePath`, refusing a relative folder that leads outside the workspace through a symbolic link
+ * (a cloned repository must not make Dialogue write where the user never chose). Absolute and `~` paths are
+ * the user's own choice (in an untrusted workspace they can only come from user settings) and are kept.
+ */
+export function resolveChosenFolder(root: string | undefined, value: string): { dir: string | undefined; problem?: string } {
+  const dir = resolveWorkspacePath(root, value);
+  if (dir === undefined || root === undefined || path.isAbsolute(value) || value.startsWith('~')) return { dir };
+  const realRoot = realPathOfExisting(root);
+  const real = realPathOfExisting(dir);
+  const rel = path.relative(realRoot, real);
+  if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) return { dir };
+  return { dir: undefined, problem: `"${value}" leads outside the workspace through a symbolic link (to ${real}); it is not used. Set an absolute path in your user settings to use that folder.` };
+}
+
+/** The real path of `p`, or of its deepest existing ancestor with the rest appended (the folder may not exist yet). */
+function realPathOfExisting(p: string): string {
+  const rest: string[] = [];
+  let cur = path.resolve(p);
+  for (;;) {
+    try {
+      return path.join(fs.realpathSync.native(cur), ...rest.reverse());
+    } catch {
+      const parent = path.dirname(cur);
+      if (parent === cur) return path.join(cur, ...rest.reverse());
+      rest.push(path.basename(cur));
+      cur = parent;
+    }
+  }
 }
 
 /** The engine options for a session (start adds cast, brief and title); only non-default extras are set. */

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { constants as fsConstants, existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { LineCounter, parseDocument, isMap, type Node as YamlNode } from 'yaml';
+import { LineCounter, parseDocument, isMap, visit, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { HUMAN_ID } from '../store/sessionSchema';
 
@@ -84,7 +84,14 @@ function parseFrontMatter<T>(
   if (doc.errors.length > 0) {
     return { ok: false, problems: doc.errors.map((e) => at(e.pos[0], `front matter: ${e.message.split('\n')[0]}`)) };
   }
-  const data: unknown = doc.toJS() ?? {};
+  let data: unknown;
+  try {
+    // `toJS` refuses documents whose aliases expand past `maxAliasCount` (a "billion laughs" bomb): that file is
+    // reported at its first alias and the rest of the library still loads.
+    data = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (err) {
+    return { ok: false, problems: [at(firstAliasOffset(doc) ?? 0, `front matter: ${err instanceof Error ? err.message : String(err)}`)] };
+  }
   const result = schema.safeParse(data);
   if (result.success) return { ok: true, value: result.data };
   const problems = result.error.issues.map((issue) => {
@@ -99,6 +106,17 @@ function parseFrontMatter<T>(
     return at(node?.range?.[0] ?? 0, message);
   });
   return { ok: false, problems };
+}
+
+function firstAliasOffset(doc: ReturnType<typeof parseDocument>): number | undefined {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      offset = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }
 
 /** The default colour: a stable hue from the id, so a character keeps its colour across sessions. */
@@ -176,16 +194,29 @@ async function listMarkdown(dir: string): Promise<string[]> {
 export async function loadLibrary(charactersDir: string): Promise<Library> {
   const library: Library = { characters: new Map(), briefs: new Map(), problems: [] };
   for (const file of await listMarkdown(charactersDir)) {
-    const r = parseCharacterFile(file, await fs.readFile(file, 'utf8'));
+    const r = await loadOne(file, parseCharacterFile);
     if (r.ok) library.characters.set(r.character.id, r.character);
     else library.problems.push(...r.problems);
   }
   for (const file of await listMarkdown(path.join(charactersDir, 'briefs'))) {
-    const r = parseBriefFile(file, await fs.readFile(file, 'utf8'));
+    const r = await loadOne(file, parseBriefFile);
     if (r.ok) library.briefs.set(r.brief.id, r.brief);
     else library.problems.push(...r.problems);
   }
   return library;
+}
+
+/** One file read and parsed; whatever goes wrong with it (unreadable, a parser fault) is that file's problem only. */
+async function loadOne<R extends { ok: true } | { ok: false; problems: LoadProblem[] }>(
+  file: string,
+  parse: (file: string, text: string) => R,
+): Promise<R | { ok: false; problems: LoadProblem[] }> {
+  try {
+    return parse(file, await fs.readFile(file, 'utf8'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { ok: false, problems: [{ file, line: 1, column: 1, message: `cannot load: ${code ?? (err instanceof Error ? err.message : String(err))}` }] };
+  }
 }
 
 export function characterTemplate(id: string, name: string): string {

@@ -11,16 +11,30 @@ import { createTagLexer, type TagToken } from './tagLexer.js';
 import type { ParserRoster } from './speakerMatch.js';
 
 export type { ParserRoster, RosterEntry } from './speakerMatch.js';
-export type AnomalyKind =
-  | 'stray-text'          // non-whitespace text outside any tag (detail: the text, trimmed, max 500 chars)
-  | 'unclosed-line'       // a <line> not closed before the next <line>/<speak>/</confer>/<pass>
-  | 'unclosed-speak'      // a <speak> not closed before the next tag
-  | 'speaker-by-name'     // who= matched a name (case-insensitive) instead of an id; the id is used
-  | 'unknown-speaker'     // who= matches nobody; its text is NOT emitted as speech (detail keeps who and the text)
-  | 'retired-speaker'     // who= is a retired member; same treatment as unknown
-  | 'missing-speaker'     // no who attribute
-  | 'unterminated'        // stream ended inside a tag/element (not for reason 'aborted')
-  | 'malformed-tag';      // a tag-looking thing that could not be read (kept as text where it was)
+/**
+ * What the parser reports as off-format (every kind is documented in docs/session-format.md; a test checks it):
+ * stray-text: non-whitespace text outside any tag (detail: the text, trimmed, max 500 chars);
+ * unclosed-line: a <line> not closed before the next <line>/<speak>/</confer>/<pass>;
+ * unclosed-speak: a <speak> not closed before the next tag;
+ * speaker-by-name: who= matched a name (case-insensitive) instead of an id; the id is used;
+ * unknown-speaker: who= matches nobody; its text is NOT emitted as speech (detail keeps who and the text);
+ * retired-speaker: who= is a retired member; same treatment as unknown;
+ * missing-speaker: no who attribute;
+ * unterminated: the stream ended inside a tag/element (not for reason 'aborted');
+ * malformed-tag: a tag-looking thing that could not be read (kept as text where it was).
+ */
+export const PARSER_ANOMALY_KINDS = [
+  'stray-text',
+  'unclosed-line',
+  'unclosed-speak',
+  'speaker-by-name',
+  'unknown-speaker',
+  'retired-speaker',
+  'missing-speaker',
+  'unterminated',
+  'malformed-tag',
+] as const;
+export type AnomalyKind = (typeof PARSER_ANOMALY_KINDS)[number];
 /**
  * One step of the reply. Starts and ends pair up; deltas of an element concatenate to its end `text`, which is
  * trimmed. `speaker` is always a present member's id. Line events only occur between confer-start and confer-end.

@@ -15,11 +15,15 @@ export interface TurnSink {
 export class TurnRecorder {
   private lineIndex = 0;
   private spokeIds = new Set<string>();
+  /** Members who began a response (speak or pass) this turn: a second one is off-format. */
+  private answered = new Set<string>();
 
   constructor(
     private readonly turn: number,
     private readonly sink: TurnSink,
     private readonly addressed: string | null,
+    /** Present members this turn: with one member, as with an @address, the format has no confer. */
+    private readonly memberCount = 2,
   ) {}
 
   /** ids that spoke or passed this turn. */
@@ -31,6 +35,11 @@ export class TurnRecorder {
     const turn = this.turn;
     switch (e.type) {
       case 'confer-start':
+        if (this.addressed !== null || this.memberCount === 1) {
+          const why = this.addressed !== null ? `the turn was addressed to ${this.addressed}` : 'the panel has one member';
+          this.sink.record({ type: 'anomaly', turn, kind: 'unexpected-confer', detail: `a <confer> was written although ${why}; its lines are kept as deliberation` });
+        }
+        return;
       case 'confer-end':
         return;
       case 'line-start':
@@ -45,6 +54,7 @@ export class TurnRecorder {
         this.sink.record({ type: 'deliberation', turn, speaker: e.speaker, text: e.text });
         return;
       case 'speak-start':
+        this.noteAnswer(e.speaker, 'spoke');
         if (this.addressed && e.speaker !== this.addressed) {
           this.sink.record({ type: 'anomaly', turn, kind: 'unaddressed-speaker', detail: `${e.speaker} spoke on a turn addressed to ${this.addressed}` });
         }
@@ -59,6 +69,7 @@ export class TurnRecorder {
         this.sink.record({ type: 'speak', turn, speaker: e.speaker, text: e.text, order: e.order, truncated: e.truncated });
         return;
       case 'pass':
+        this.noteAnswer(e.speaker, 'passed');
         this.spokeIds.add(e.speaker);
         this.sink.record({ type: 'pass', turn, speaker: e.speaker, order: e.order });
         return;
@@ -66,5 +77,12 @@ export class TurnRecorder {
         this.sink.record({ type: 'anomaly', turn, kind: e.kind, detail: e.detail });
         return;
     }
+  }
+
+  private noteAnswer(speaker: string, how: 'spoke' | 'passed'): void {
+    if (this.answered.has(speaker)) {
+      this.sink.record({ type: 'anomaly', turn: this.turn, kind: 'repeat-response', detail: `${speaker} ${how} again: a member answers once per turn; both are kept` });
+    }
+    this.answered.add(speaker);
   }
 }

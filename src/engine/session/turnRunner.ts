@@ -141,7 +141,7 @@ export class TurnRunner implements RedoHost {
   runTurn(target: string | null): Promise<void> {
     const turn = this.turn;
     return this.whileAnswering(async (signal) => {
-      const recorder = new TurnRecorder(turn, { record: (e) => this.record(e), stream: (part) => this.emit({ kind: 'stream', part }) }, target);
+      const recorder = new TurnRecorder(turn, { record: (e) => this.record(e), stream: (part) => this.emit({ kind: 'stream', part }) }, target, this.cast.members.length);
       const roster = {
         present: this.cast.members.map((c) => ({ id: c.id, name: c.name })),
         retired: this.cast.retiredMembers.map((c) => ({ id: c.id, name: c.name })),

@@ -95,6 +95,9 @@ async function auditFolder(folder: string): Promise<Found[]> {
     return problems;
   }
   problems.push(...checkLog(parsed.log));
+  if (parsed.log.mode === 'interactive' && parsed.log.session_id !== path.basename(folder)) {
+    problems.push({ path: 'session_id', message: `"${parsed.log.session_id}" is not the folder's name "${path.basename(folder)}"` });
+  }
   if (parsed.log.mode === 'interactive') problems.push(...(await checkContinuationLinks(folder, parsed.log)));
   if (parsed.log.mode === 'interactive' && !(await isFile(path.join(folder, SESSION_FILES.transcript)))) {
     problems.push({ path: SESSION_FILES.transcript, message: 'missing: an interactive session folder must have its transcript' });
@@ -120,6 +123,7 @@ function checkLog(log: EventLog): Found[] {
   });
   if (log.mode === 'interactive' && !ids.has(HUMAN_ID)) problems.push({ path: 'participants', message: `the human ("${HUMAN_ID}") is not a participant` });
 
+  problems.push(...checkTimestamps(log));
   let prev: { seq: number; turn: number } | null = null;
   log.events.forEach((e, i) => {
     if (prev && e.seq <= prev.seq) problems.push({ path: `events[${i}].seq`, message: `${e.seq} is not greater than the previous event's seq ${prev.seq}` });
@@ -136,11 +140,15 @@ function checkLog(log: EventLog): Found[] {
 
   problems.push(...checkParticipantSpans(log));
   problems.push(...checkFinalLine(log.events));
+  // Presence follows the events in seq order: a leave takes effect at once, so a speak after it (even in
+  // the same turn) is an error; a join likewise only from where it stands.
   const presence = presenceIntervals(log.events);
+  const present = new Set<string>();
   log.events.forEach((e, i) => {
     if (e.type === 'intro') {
       e.cast.forEach((id, j) => {
         if (!ids.has(id)) problems.push({ path: `events[${i}].cast[${j}]`, message: `"${id}" is not a participant` });
+        present.add(id);
       });
       return;
     }
@@ -151,10 +159,11 @@ function checkLog(log: EventLog): Found[] {
       problems.push({ path: at, message: `"${who}" is not a participant` });
       return;
     }
-    if (e.type === 'join' || e.type === 'leave') return;
-    const spans = presence.get(who) ?? [];
-    if (!spans.some((s) => s.from <= e.turn && e.turn <= s.to)) {
-      problems.push({ path: at, message: `"${who}" is not present at turn ${e.turn} (${describeSpans(spans)})` });
+    if (e.type === 'join') present.add(who);
+    else if (e.type === 'leave') present.delete(who);
+    else if (!present.has(who)) {
+      const spans = presence.get(who) ?? [];
+      problems.push({ path: at, message: `"${who}" is not present at turn ${e.turn} (${describeSpans(spans)}), at seq ${e.seq}` });
     }
   });
 
@@ -167,6 +176,24 @@ function checkLog(log: EventLog): Found[] {
   if (usd === null ? want !== null : want === null || Math.abs(usd - want) > USD_TOLERANCE) {
     problems.push({ path: 'totals.usd', message: `${usd}, but the cost events sum to ${want}${want === null ? ' (a call has no known price)' : ''}` });
   }
+  return problems;
+}
+
+// RFC 3339 / ISO 8601 with a date, a time and an offset (what `toISOString` writes), and a real instant.
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+function checkTimestamps(log: EventLog): Found[] {
+  const problems: Found[] = [];
+  const check = (value: unknown, at: string): void => {
+    if (value === undefined || value === null) return;
+    if (typeof value !== 'string' || !ISO_INSTANT.test(value) || Number.isNaN(Date.parse(value))) {
+      problems.push({ path: at, message: `${JSON.stringify(value)} is not an ISO 8601 timestamp with a time zone` });
+    }
+  };
+  const top = log as { started_at?: unknown; ended_at?: unknown };
+  check(top.started_at, 'started_at');
+  check(top.ended_at, 'ended_at');
+  log.events.forEach((e, i) => check((e as { at?: unknown }).at, `events[${i}].at`));
   return problems;
 }
 

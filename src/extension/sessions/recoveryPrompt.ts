@@ -13,6 +13,9 @@ import type { DialogueServices } from '../services';
  * running, or will resume after a reload, has a journal too and must not be finalised under it.
  */
 export async function offerRecovery(s: DialogueServices, panels: PanelManager): Promise<string[]> {
+  // Recovery writes into folders a workspace hands us; in a workspace the user has not trusted it waits until
+  // trust is granted (activate offers it again then).
+  if (!vscode.workspace.isTrusted) return [];
   const sessionsDir = s.sessionsDir();
   if (!sessionsDir) return [];
   let orphans: string[];

@@ -17,6 +17,26 @@ describe('characters', () => {
     assert.equal(lib.briefs.get('harbour-deal')!.title, 'The harbour deal');
   });
 
+  it('a YAML alias bomb (or any front-matter fault) in one file is that file\'s problem, with its line; the others load', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dp-bomb-'));
+    await fs.mkdir(path.join(dir, 'briefs'));
+    const bomb = ['---', 'a: &a ["x","x","x","x","x","x","x","x","x"]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+      'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]', 'e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]', 'name: *e', '---', 'Profile.'].join('\n');
+    await fs.writeFile(path.join(dir, 'bomb.md'), bomb);
+    await fs.writeFile(path.join(dir, 'briefs', 'laughs.md'), bomb.replace('name: *e', 'title: *e'));
+    await fs.writeFile(path.join(dir, 'fine.md'), '---\nname: Fine\n---\nA profile.');
+    await fs.writeFile(path.join(dir, 'briefs', 'ok.md'), '# A brief\nText.');
+    const started = Date.now();
+    const lib = await loadLibrary(dir);
+    assert.ok(Date.now() - started < 2000, 'refused fast');
+    assert.deepEqual([...lib.characters.keys()], ['fine']);
+    assert.deepEqual([...lib.briefs.keys()], ['ok']);
+    const byFile = new Map(lib.problems.map((p) => [path.basename(p.file), p]));
+    assert.match(byFile.get('bomb.md')!.message, /alias/i);
+    assert.equal(byFile.get('bomb.md')!.line, 3, 'reported at the first alias');
+    assert.match(byFile.get('laughs.md')!.message, /alias/i);
+  });
+
   it('defaults glyph and colour', () => {
     const r = parseCharacterFile('/w/characters/zed.md', '---\nname: zed person\n---\nA profile.');
     assert.ok(r.ok);

@@ -98,6 +98,8 @@ export interface FakeVscodeState {
   serializers: Map<string, { deserializeWebviewPanel(p: FakeWebviewPanel, state: unknown): Promise<void> }>;
   logLines: string[];
   watchers: Array<{ fire(kind: 'create' | 'change' | 'delete', uri: Uri): void }>;
+  /** `workspace.isTrusted`; `grantTrust()` flips it and fires the event, as the trust dialog would. */
+  trusted: boolean;
   /** Picks a button for a message box (undefined = dismissed). */
   answer: (text: string, buttons: string[]) => string | undefined;
   /** Answers showQuickPick with one of its items (undefined = dismissed). */
@@ -109,12 +111,13 @@ export interface FakeVscodeState {
 export function createFakeVscode() {
   const state: FakeVscodeState = {
     config: {}, workspaceFolder: undefined, messages: [], panels: [], statusBar: { text: '', visible: false },
-    commands: new Map(), contextKeys: new Map(), diagnostics: new Map(), serializers: new Map(), logLines: [], watchers: [],
+    commands: new Map(), contextKeys: new Map(), diagnostics: new Map(), serializers: new Map(), logLines: [], watchers: [], trusted: true,
     answer: () => undefined,
     pick: () => undefined,
     input: () => undefined,
   };
   const configChanged = new EventEmitter<{ affectsConfiguration(s: string): boolean }>();
+  const trustGranted = new EventEmitter<void>();
   const show = (level: string) => (text: string, ...rest: unknown[]) => {
     const options = rest.find((r): r is { detail?: string; modal?: boolean } => typeof r === 'object' && r !== null);
     state.messages.push({ level, text, ...(options?.detail !== undefined ? { detail: options.detail } : {}), ...(options?.modal ? { modal: true } : {}) });
@@ -167,6 +170,10 @@ export function createFakeVscode() {
       },
       getConfiguration: () => ({ get: <T>(key: string) => state.config[key] as T | undefined }),
       onDidChangeConfiguration: configChanged.event,
+      get isTrusted() {
+        return state.trusted;
+      },
+      onDidGrantWorkspaceTrust: trustGranted.event,
       onDidChangeWorkspaceFolders: new EventEmitter<void>().event,
       asRelativePath: (p: string) => (state.workspaceFolder ? path.relative(state.workspaceFolder, p) : p),
       createFileSystemWatcher: () => {
@@ -206,7 +213,11 @@ export function createFakeVscode() {
     Object.assign(state.config, values);
     configChanged.fire({ affectsConfiguration: (s: string) => s === 'dialogue' || Object.keys(values).some((k) => `dialogue.${k}`.startsWith(s)) });
   };
-  return { api, state, setConfig };
+  const grantTrust = (): void => {
+    state.trusted = true;
+    trustGranted.fire();
+  };
+  return { api, state, setConfig, grantTrust };
 }
 
 export type FakeVscode = ReturnType<typeof createFakeVscode>;

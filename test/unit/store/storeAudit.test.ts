@@ -79,6 +79,26 @@ describe('store: audit', () => {
     await expectOneProblem(root, folder, 'events[19].speaker', /"ilse" is not present at turn 3 \(present turns 0-2\)/);
   });
 
+  it('orders presence by seq: a response after a leave in the same turn is an error', async () => {
+    let where = '';
+    const { root, folder } = await brokenCopy(INTERACTIVE_FIXTURE, (log) => {
+      const leave = log.events.findIndex((e) => e.type === 'leave');
+      const after = log.events.findIndex((e, i) => i > leave && e.type === 'speak' && e.turn === log.events[leave]!.turn);
+      log.events[after]!.speaker = log.events[leave]!.speaker;
+      where = `events[${after}].speaker`;
+    });
+    await expectOneProblem(root, folder, where, /is not present at turn \d+ .*at seq \d+/);
+  });
+
+  it('reports a session_id that is not the folder name, and timestamps that are not ISO 8601', async () => {
+    const renamed = await brokenCopy(INTERACTIVE_FIXTURE, (log) => ((log as unknown as { session_id: string }).session_id = '2026-01-01T0000Z-elsewhere'));
+    await expectOneProblem(renamed.root, renamed.folder, 'session_id', /is not the folder's name/);
+    const stamped = await brokenCopy(INTERACTIVE_FIXTURE, (log) => (log.events[3]!.at = 'yesterday at noon'));
+    await expectOneProblem(stamped.root, stamped.folder, 'events[3].at', /not an ISO 8601 timestamp/);
+    const local = await brokenCopy(INTERACTIVE_FIXTURE, (log) => (log.events[4]!.at = '2026-11-22T04:07:00'));
+    await expectOneProblem(local.root, local.folder, 'events[4].at', /with a time zone/);
+  });
+
   it('reports participants that disagree with the events', async () => {
     const { root, folder } = await brokenCopy(INTERACTIVE_FIXTURE, (log) => (log.participants[4].joined_turn = 1));
     await expectOneProblem(root, folder, 'participants[4].joined_turn', /1, but the events say 3/);
