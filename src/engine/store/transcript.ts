@@ -1,5 +1,6 @@
 import { HUMAN_ID, type InteractiveLog, type SessionEvent, type Totals } from './sessionSchema';
 import { sumCostTotals } from './costTotals';
+import { keepModelMarkdown, startsWithBlock } from './markdownKept';
 import { escapeMarkdownBlock as block, escapeMarkdownInline as inline } from './markdownText';
 import { finalLine, redoRoots, supersededAtEnd } from './sessionLine';
 import { otherSamplesBlock, supersedeBlock, type NameOf, type SupersededView } from './transcriptSuperseded';
@@ -15,7 +16,7 @@ import { otherSamplesBlock, supersedeBlock, type NameOf, type SupersededView } f
  * `names` overrides participant names (id -> name); otherwise the log's participants name everyone.
  */
 export function renderTranscript(log: InteractiveLog, names?: Readonly<Record<string, string>>): string {
-  const nameOf: NameOf = (id) => names?.[id] ?? log.participants.find((p) => p.id === id)?.name ?? id;
+  const nameOf = distinctNames(log, names);
   const out: string[] = [];
   out.push(`# ${inline(log.title ?? log.session_id)}`, '');
   out.push(`- Session: ${inline(log.session_id)}`);
@@ -39,6 +40,23 @@ export function renderTranscript(log: InteractiveLog, names?: Readonly<Record<st
   const turns = line.superseded.length === 0 ? `${line.live.length}` : `${line.live.length} in the final line, ${line.superseded.length} superseded (their calls are in the cost above)`;
   out.push('', '## Totals', '', `- Cost: ${costLine(log.totals)}`, `- Turns: ${turns}`);
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * Display names that tell speakers apart: a name two participants share, or one that reads as the floor's own
+ * label ("From the floor"), gets the id after it ("Ada (ada-2)").
+ */
+function distinctNames(log: InteractiveLog, names?: Readonly<Record<string, string>>): NameOf {
+  const base = (id: string): string => names?.[id] ?? log.participants.find((p) => p.id === id)?.name ?? id;
+  const seen = new Map<string, number>();
+  const fold = (n: string): string => n.trim().toLowerCase();
+  for (const p of log.participants) if (p.id !== HUMAN_ID) seen.set(fold(base(p.id)), (seen.get(fold(base(p.id))) ?? 0) + 1);
+  const reserved = new Set(['from the floor', 'the floor', fold(base(HUMAN_ID))]);
+  return (id) => {
+    const name = base(id);
+    if (id === HUMAN_ID) return name;
+    return (seen.get(fold(name)) ?? 0) > 1 || reserved.has(fold(name)) ? `${name} (${id})` : name;
+  };
 }
 
 type RosterEvent = Extract<SessionEvent, { type: 'join' | 'leave' }>;
@@ -162,7 +180,7 @@ function renderTurn(events: readonly SessionEvent[], nameOf: NameOf): string[] {
   };
   for (const e of events) {
     if (e.type === 'deliberation') {
-      (confer ??= []).push(`**${inline(nameOf(e.speaker))}:** ${block(e.text)}`);
+      (confer ??= []).push(said(`**${inline(nameOf(e.speaker))}:**`, e.text));
       continue;
     }
     flushConfer();
@@ -185,10 +203,10 @@ function renderEvent(e: SessionEvent, nameOf: NameOf): string | null {
       ].join('\n');
     case 'human-speak': {
       const to = e.target ? ` → **@${inline(nameOf(e.target))}**` : '';
-      return `**From the floor**${to}: ${block(e.text) || '*(nothing)*'}`;
+      return said(`**From the floor**${to}:`, e.text);
     }
     case 'speak':
-      return `**${inline(nameOf(e.speaker))}**${e.truncated ? ' *(cut off)*' : ''}: ${block(e.text) || '*(nothing)*'}`;
+      return said(`**${inline(nameOf(e.speaker))}**${e.truncated ? ' *(cut off)*' : ''}:`, e.text);
     case 'pass':
       return `*${inline(nameOf(e.speaker))} passes.*`;
     case 'join':
@@ -209,6 +227,13 @@ function renderEvent(e: SessionEvent, nameOf: NameOf): string | null {
     case 'resume':
       return null;
   }
+}
+
+/** A speaker's words after their label: on the same line, or below it when the words open with a list or code. */
+function said(label: string, text: string): string {
+  const md = keepModelMarkdown(text);
+  if (md === '') return `${label} *(nothing)*`;
+  return startsWithBlock(md) ? `${label}\n\n${md}` : `${label} ${md}`;
 }
 
 const count = (n: number): string => n.toLocaleString('en-US');

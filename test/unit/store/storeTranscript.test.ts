@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import MarkdownIt from 'markdown-it';
 import { interactiveLogSchema, type InteractiveLog, type NewEvent, type SessionEvent } from '../../../src/engine/store/sessionSchema';
 import { sumCostTotals } from '../../../src/engine/store/costTotals';
+import { keepModelMarkdown } from '../../../src/engine/store/markdownKept';
 import { escapeMarkdownBlock, escapeMarkdownInline } from '../../../src/engine/store/markdownText';
 import { deriveParticipants } from '../../../src/engine/store/sessionLog';
 import { renderTranscript } from '../../../src/engine/store/transcript';
@@ -31,7 +32,13 @@ const HOSTILE = [
 
 // Raw HTML on: the most dangerous way a viewer could render the transcript.
 const md = new MarkdownIt({ html: true, linkify: false });
-const ALLOWED_TAGS = new Set(['h1', 'h2', 'ul', 'li', 'p', 'strong', 'em', 'br', 'details', 'summary']);
+// The transcript's own structure, plus the model markdown it keeps (emphasis, strikethrough, code, lists).
+const ALLOWED_TAGS = new Set(['h1', 'h2', 'ul', 'ol', 'li', 'p', 'strong', 'em', 's', 'code', 'pre', 'br', 'details', 'summary']);
+
+/** Text with markdown's own marks dropped, for "was any of the words lost" comparisons. */
+function loose(text: string): string {
+  return text.split('\n').map((l) => l.replace(/^\s*([-+*]|\d+[.)])\s+/, '')).join(' ').replace(/[*_~`\\]/g, '').replace(/\s+/g, ' ').trim();
+}
 
 function tagsIn(html: string): Set<string> {
   return new Set([...html.matchAll(/<\/?([a-zA-Z][a-zA-Z0-9-]*)/g)].map((m) => m[1].toLowerCase()));
@@ -82,10 +89,10 @@ describe('store: transcript', () => {
   it('never lets model, human or file text become HTML or markup', () => {
     const html = md.render(renderTranscript(hostileLog()));
     assert.deepEqual([...tagsIn(html)].filter((t) => !ALLOWED_TAGS.has(t)), []);
-    assert.ok(!/<script|<img|<a |<code|<pre|<table|<h[3-6]|<blockquote|<ol/.test(html));
+    assert.ok(!/<script|<img|<a |<table|<h[3-6]|<blockquote/.test(html));
     const text = textOf(html);
     for (const s of HOSTILE) {
-      for (const line of s.split('\n')) assert.ok(text.includes(line.trim()), `rendered text lost: ${line}`);
+      for (const line of s.split('\n')) assert.ok(loose(text).includes(loose(line)), `rendered text lost: ${line}`);
     }
     assert.ok(text.includes('<img src=x onerror=mara()> *mara*'), 'names stay text');
   });
@@ -98,6 +105,37 @@ describe('store: transcript', () => {
     }
     const block = md.render(escapeMarkdownBlock('one\ntwo\n\n\nthree'));
     assert.equal(block, '<p>one<br>\ntwo</p>\n<p>three</p>\n');
+  });
+
+  it("keeps the model's markdown (emphasis, lists, code) and still neutralises HTML, links, headings and open fences", () => {
+    const render = (t: string): string => md.render(keepModelMarkdown(t));
+    assert.match(render('It costs **two** piers, *not* one, ~~three~~.'), /<strong>two<\/strong> piers, <em>not<\/em> one, <s>three<\/s>/);
+    const list = render('Options:\n- sell the pier\n- keep it\n  and wait\n1. first\n2. second');
+    assert.match(list, /<ul>\n<li>sell the pier<\/li>\n<li>keep it\nand wait<\/li>\n<\/ul>/);
+    assert.match(list, /<ol>\n<li>first<\/li>\n<li>second<\/li>\n<\/ol>/);
+    assert.match(render('Use `a < b && c` here'), /<code>a &lt; b &amp;&amp; c<\/code>/, 'code keeps its characters, as code');
+    assert.match(render('```ts\nif (a < b) { run("<script>") }\n```'), /<pre><code class="language-ts">if \(a &lt; b\) \{ run\(&quot;&lt;script&gt;&quot;\) \}\n<\/code><\/pre>/);
+    assert.equal(tagsIn(render('[click](javascript:alert(1)) ![x](http://t/p.png) <https://example.com> <b>no</b> # no')).has('a'), false);
+    assert.ok(!/<h1|<img|<b>/.test(render('# heading\n<img src=x onerror=y()>\n![x](http://t/p.png)')));
+    // An unclosed fence is closed at the end of the model's text: what follows in the transcript is not code.
+    const log = fixtureLog();
+    const first = log.events.findIndex((e) => e.type === 'speak');
+    log.events[first] = { ...log.events[first], text: '```\nopen code' } as SessionEvent;
+    const transcript = md.render(renderTranscript(log));
+    assert.match(transcript, /<pre><code>open code\n<\/code><\/pre>\n<p><strong>[^<]+<\/strong>: /, 'the next response is not swallowed');
+    assert.match(render('a line\nanother line'), /a line<br>\nanother line/, 'line breaks kept');
+  });
+
+  it('tells apart speakers whose display names collide or read as the floor', () => {
+    const log = fixtureLog();
+    const named = (id: string, name: string) => log.participants.find((p) => p.id === id)!.name = name;
+    named('mara', 'Oskar Lind');
+    named('ilse', 'From the floor');
+    const out = renderTranscript(log);
+    assert.match(out, /\*\*Oskar Lind \(mara\)\*\*: Four hundred/);
+    assert.match(out, /\*\*Oskar Lind \(oskar\)\*\*/);
+    assert.match(out, /From the floor \(ilse\)/);
+    assert.match(renderTranscript(fixtureLog()), /\*\*Mara Voss\*\*: Four hundred/, 'distinct names stay as they are');
   });
 
   it('shows cast, floor lines with the addressee, the confer collapsed, passes, cut responses, per-turn cost and totals', () => {
@@ -227,7 +265,7 @@ describe('store: transcript of the final line', () => {
     const html = md.render(renderTranscript(log));
     assert.deepEqual([...tagsIn(html)].filter((t) => !ALLOWED_TAGS.has(t)), []);
     const text = textOf(html);
-    for (const s of HOSTILE) assert.ok(text.includes(s.replace(/\s+/g, ' ').trim()) || s.split('\n').every((l) => text.includes(l.trim())), `rendered text lost: ${s}`);
+    for (const s of HOSTILE) assert.ok(text.includes(s.replace(/\s+/g, ' ').trim()) || s.split('\n').every((l) => loose(text).includes(loose(l))), `rendered text lost: ${s}`);
     assert.ok(text.includes('<img src=x onerror=1>') && text.includes('<script>x()</script>'));
   });
 
