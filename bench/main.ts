@@ -8,6 +8,7 @@ import { runParserBench } from './parserBench';
 import { runRenderBench } from './renderBench';
 import { runStoreBench } from './storeBench';
 import { runTurnOverheadBench } from './turnOverheadBench';
+import { runWarmthBench } from './warmthBench';
 
 /** Every benchmark at its full (issue) size, in the order `npm run bench` runs them. */
 export const BENCHMARKS: ReadonlyArray<{ name: string; run: () => Promise<Figure[]> | Figure[] }> = [
@@ -18,6 +19,7 @@ export const BENCHMARKS: ReadonlyArray<{ name: string; run: () => Promise<Figure
   { name: 'store', run: () => runStoreBench() },
   { name: 'footprint', run: () => runFootprintBench() },
   { name: 'session', run: () => runTurnOverheadBench() },
+  { name: 'warmth', run: () => runWarmthBench() },
 ];
 
 export const FIGURES_PREFIX = 'BENCH_FIGURES ';

@@ -11,6 +11,7 @@ import { runParserBench } from '../../bench/parserBench';
 import { baselineRequest } from '../../bench/perCharacterBaseline';
 import { runStoreBench } from '../../bench/storeBench';
 import { runTurnOverheadBench } from '../../bench/turnOverheadBench';
+import { runWarmthBench } from '../../bench/warmthBench';
 
 /** Every figure is a finite number, and the named ones are among them. */
 function assertFigures(figures: readonly Figure[], names: readonly string[]): Map<string, number> {
@@ -80,7 +81,12 @@ describe('benchmarks', function () {
 
   describe('smoke runs at tiny sizes (finite figures)', () => {
     it('lists every benchmark npm run bench runs', () => {
-      assert.deepEqual(BENCHMARKS.map((b) => b.name).sort(), ['cost', 'footprint', 'latency', 'parser', 'render', 'session', 'store']);
+      assert.deepEqual(BENCHMARKS.map((b) => b.name).sort(), ['cost', 'footprint', 'latency', 'parser', 'render', 'session', 'store', 'warmth']);
+    });
+
+    it('warmth (2 sessions per trace; the oracle is checked against its replay inside)', async () => {
+      const f = assertFigures(await runWarmthBench(2), ['warmth.auto_vs_oracle', 'warmth.auto_vs_5m_researcher', 'warmth.keepwarm_vs_5m_fast', 'warmth.keepwarm_vs_5m_researcher', 'warmth.keepwarm_vs_5m_slow']);
+      assert.ok(f.get('warmth.auto_vs_oracle')! >= 1, 'nothing beats the oracle');
     });
 
     it('parser', () => {
