@@ -1,7 +1,7 @@
 import { TTL_MS, pingIntervalMs, pingUsd, turnUsd, type CacheRates } from '../src/engine/warmth/gapCost';
 import type { OracleChoice, TurnShape } from '../src/engine/warmth/oracle';
 import type { WarmthPolicy } from '../src/engine/warmth/policies';
-import type { CacheTtl } from '../src/engine/promptLayout';
+import type { CacheTtl } from '../src/engine/prompt/promptLayout';
 import { thinkTimes, type TraceName } from './warmthTraces';
 
 /** Session shape: 40 turns, the context growing linearly from ~5k to ~80k tokens. */

@@ -42,6 +42,10 @@ export const meterSchema = z.object({
   /** estimated USD of writing the whole context at the 1-hour ttl (so the researcher sees the price before switching). */
   write1hUsd: z.number().nullable().optional(),
   budgetUsd: z.number().nullable(),
+  /** keep-warm pings so far in this session and what they cost (null when a price is unknown); absent before the first. */
+  keptWarm: z.object({ count: z.number().int().positive(), usd: z.number().nullable() }).optional(),
+  /** the session's cache-warmth policy; absent = off. */
+  warmth: z.enum(['off', 'keep-warm', 'auto']).optional(),
 });
 export type Meter = z.infer<typeof meterSchema>;
 

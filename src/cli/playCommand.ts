@@ -4,6 +4,8 @@ import { loadLibrary } from '../engine/cast/characters';
 import { DEFAULT_MODEL } from '../engine/cost/modelTable';
 import { PanelSession } from '../engine/session/panelSession';
 import { actionLines, checkScriptCast, parseScript } from '../engine/session/playScript';
+import { pastThinkTimes } from '../engine/warmth/pastGaps';
+import { WARMTH_MODES } from '../engine/warmth/policies';
 import { loadPrices, oneOf, positiveInt, positiveNumber, readInput, UsageError } from './cliInput';
 import { runPlan, type PlayPlan } from './playRunner';
 
@@ -27,6 +29,8 @@ export async function runPlay(args: string[]): Promise<number> {
       prices: { type: 'string' },
       budget: { type: 'string' },
       'context-window': { type: 'string' },
+      warmth: { type: 'string' },
+      'keep-warm-minutes': { type: 'string' },
     },
   });
   if (!values.script) throw new UsageError('play needs --script FILE');
@@ -47,6 +51,8 @@ export async function runPlay(args: string[]): Promise<number> {
     ...((await loadPrices(values.prices)) ?? {}),
     budgetUsd: values.budget === undefined ? null : positiveNumber(values.budget, '--budget'),
     contextWindow: positiveInt(values['context-window'], '--context-window') ?? null,
+    warmth: oneOf(values.warmth, WARMTH_MODES, '--warmth') ?? 'off',
+    ...(values['keep-warm-minutes'] !== undefined ? { keepWarmMinutes: positiveInt(values['keep-warm-minutes'], '--keep-warm-minutes')! } : {}),
   };
 
   let plan: PlayPlan;
@@ -59,7 +65,8 @@ export async function runPlay(args: string[]): Promise<number> {
       const id = 'add' in a ? a.add : undefined;
       if (id && !known.has(id)) throw new UsageError(`${values.script}: unknown character "${id}"`);
     }
-    plan = { library, actions, session: () => PanelSession.resume(sessionDir, { ...common, library, sessionsDir: path.dirname(sessionDir) }) };
+    const history = common.warmth === 'auto' ? { thinkTimeHistory: await pastThinkTimes(path.dirname(sessionDir)) } : {};
+    plan = { library, actions, session: () => PanelSession.resume(sessionDir, { ...common, ...history, library, sessionsDir: path.dirname(sessionDir) }) };
   } else {
     if (!values.workspace) throw new UsageError('play needs --workspace DIR (or --resume SESSION_DIR)');
     if (!values.cast) throw new UsageError('play needs --cast ID,ID,...');
@@ -81,7 +88,8 @@ export async function runPlay(args: string[]): Promise<number> {
     const problem = checkScriptCast(actions, cast, new Set(library.characters.keys()), values.script, (i) => lines[i]!);
     if (problem) throw new UsageError(problem);
     const sessionsDir = path.resolve(values.out ?? path.join(workspace, 'sessions'));
-    plan = { library, actions, session: () => PanelSession.start({ ...common, library, cast, brief, sessionsDir }) };
+    const history = common.warmth === 'auto' ? { thinkTimeHistory: await pastThinkTimes(sessionsDir) } : {};
+    plan = { library, actions, session: () => PanelSession.start({ ...common, ...history, library, cast, brief, sessionsDir }) };
   }
   return runPlan(plan);
 }

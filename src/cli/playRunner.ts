@@ -5,6 +5,8 @@ import { oneLine } from './cliInput';
 import type { Library } from '../engine/cast/characters';
 import type { PanelSession } from '../engine/session/panelSession';
 import type { ScriptAction } from '../engine/session/playScript';
+import { playActions } from '../engine/session/playActions';
+import { systemClock } from '../engine/warmth/clock';
 
 /** Plays a checked script through its session, printing the turns; the last stdout line is the folder. */
 /** A checked script and how to open its session; nothing is written before `session()` runs. */
@@ -25,7 +27,7 @@ export async function runPlan(plan: PlayPlan): Promise<number> {
       else if (e.type === 'speak') process.stdout.write(`  ${names(e.speaker)}: ${oneLine(e.text)}${e.truncated ? ' [cut]' : ''}\n`);
       else if (e.type === 'pass') process.stdout.write(`  ${names(e.speaker)} passes\n`);
       else if (e.type === 'join' || e.type === 'leave') process.stdout.write(`  (${names(e.speaker)} ${e.type === 'join' ? 'joins' : 'leaves'})\n`);
-      else if (e.type === 'cost') process.stdout.write(`  cost: ${formatUsd(e.usd)} (in ${e.input_tokens}, cache write ${e.cache_creation_input_tokens}, cache read ${e.cache_read_input_tokens}, out ${e.output_tokens})\n`);
+      else if (e.type === 'cost') process.stdout.write(`  ${e.kind === 'keep-warm' ? 'kept warm' : 'cost'}: ${formatUsd(e.usd)} (in ${e.input_tokens}, cache write ${e.cache_creation_input_tokens}, cache read ${e.cache_read_input_tokens}, out ${e.output_tokens})\n`);
       else if (e.type === 'anomaly') process.stderr.write(`  anomaly (${e.kind}): ${oneLine(e.detail)}\n`);
       else if (e.type === 'error') {
         process.stderr.write(`  error (${e.kind}): ${e.message}\n`);
@@ -35,24 +37,22 @@ export async function runPlan(plan: PlayPlan): Promise<number> {
       process.stderr.write(`  ${u.message}\n`);
     }
   });
+  const interrupt = new AbortController();
   const stopOnSignal = (): void => {
     fatal = 'interrupted';
     session.stop();
+    interrupt.abort();
   };
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
   try {
-    for (const a of plan.actions) {
-      if (fatal) break;
-      if ('add' in a) session.queueJoin(plan.library.characters.get(a.add)!);
-      else if ('retire' in a) session.queueRetire(a.retire);
-      else if ('regenerate' in a) await session.regenerate();
-      else if ('edit' in a) await session.edit(a.edit);
-      else if ('rewind' in a) {
-        const undone = await session.rewind(a.rewind);
-        process.stdout.write(`\n[rewind to turn ${a.rewind}] superseded turns ${undone.turns.join(', ') || 'none'}\n`);
-      } else await session.say(a.say, a.to ?? null);
-    }
+    await playActions(session, plan.actions, {
+      library: plan.library,
+      clock: systemClock,
+      stopped: () => fatal !== null,
+      signal: interrupt.signal,
+      onRewind: (toTurn, undone) => process.stdout.write(`\n[rewind to turn ${toTurn}] superseded turns ${undone.turns.join(', ') || 'none'}\n`),
+    });
   } catch (err) {
     if (!(err instanceof EngineError)) throw err;
     fatal = err.message;

@@ -94,7 +94,8 @@ const ENGINE_ROOMS: Record<string, string[]> = {
   prompt: ['cast', 'store'],
   cost: ['cast', 'prompt'],
   model: ['cost', 'prompt'],
-  session: ['cast', 'cost', 'model', 'parse', 'prompt', 'store'],
+  session: ['cast', 'cost', 'model', 'parse', 'prompt', 'store', 'warmth'],
+  warmth: ['cost', 'prompt', 'store'],
 };
 
 /** Strongly connected components with more than one file (Tarjan). */

@@ -14,6 +14,7 @@ export interface MeterSettings {
   prices?: PriceOverrides | undefined;
   budgetUsd?: number | null | undefined;
   contextWindow?: number | null | undefined;
+  warmth?: Meter['warmth'];
 }
 
 /** A warning the session turns into a notice (and, for the context, a logged anomaly). */
@@ -33,12 +34,17 @@ export class SessionMeter {
   /** warmth depends on the ttl the last call cached with; the next write's price on the current setting. */
   private lastCallTtl: CacheTtl = '5m';
   private warnedContext = false;
+  private keptWarm: { count: number; usd: number | null } = { count: 0, usd: 0 };
 
   constructor(private settings: () => MeterSettings) {}
 
   /** Note a call's cost; returns the warnings it crosses (the context one only once per session). */
-  noteCost(usd: number | null, contextTokens: number | undefined): MeterWarning[] {
+  noteCost(usd: number | null, contextTokens: number | undefined, kind?: 'keep-warm'): MeterWarning[] {
     if (usd !== null) this.spentUsd += usd;
+    if (kind === 'keep-warm') {
+      this.keptWarm.count++;
+      this.keptWarm.usd = this.keptWarm.usd === null || usd === null ? null : this.keptWarm.usd + usd;
+    }
     if (contextTokens !== undefined) this.contextTokens = contextTokens;
     const warnings: MeterWarning[] = [];
     const budget = this.settings().budgetUsd;
@@ -53,9 +59,15 @@ export class SessionMeter {
     return warnings;
   }
 
-  noteCall(now = Date.now()): void {
+  /** A call cached (or refreshed) the prefix at `now` under `ttl` (default: the current setting). */
+  noteCall(now = Date.now(), ttl: CacheTtl = this.settings().cacheTtl): void {
     this.lastCallAt = now;
-    this.lastCallTtl = this.settings().cacheTtl;
+    this.lastCallTtl = ttl;
+  }
+
+  /** Whether the last call's cache entry is still alive at `now`. */
+  isWarm(now: number): boolean {
+    return this.lastCallAt !== null && now < this.lastCallAt + TTL_MS[this.lastCallTtl];
   }
 
   /** Throws when the next call must not be made; the message says what to do instead. */
@@ -86,6 +98,7 @@ export class SessionMeter {
     const cold = warmUntil === null || now >= warmUntil;
     const coldWriteUsd = tier && this.contextTokens > 0 && cold ? (this.contextTokens * (s.cacheTtl === '1h' ? tier.cacheWrite1h : tier.cacheWrite5m)) / 1e6 : null;
     const write1hUsd = tier && this.contextTokens > 0 ? (this.contextTokens * tier.cacheWrite1h) / 1e6 : null;
-    return { contextTokens: this.contextTokens, contextWindow: this.window(), cacheWarmUntil: warmUntil, ttl: s.cacheTtl, coldWriteUsd, write1hUsd, budgetUsd: s.budgetUsd ?? null };
+    const keptWarm = this.keptWarm.count > 0 ? { keptWarm: { count: this.keptWarm.count, usd: this.keptWarm.usd === null ? null : Math.round(this.keptWarm.usd * 1e9) / 1e9 } } : {};
+    return { contextTokens: this.contextTokens, contextWindow: this.window(), cacheWarmUntil: warmUntil, ttl: s.cacheTtl, coldWriteUsd, write1hUsd, budgetUsd: s.budgetUsd ?? null, ...keptWarm, ...(s.warmth ? { warmth: s.warmth } : {}) };
   }
 }

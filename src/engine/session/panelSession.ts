@@ -42,7 +42,7 @@ export class PanelSession {
     let lastCost: SessionEvent | undefined;
     for (const e of journal.events) {
       if (e.type !== 'cost') continue;
-      meter.noteCost(e.usd, e.context_tokens);
+      meter.noteCost(e.usd, e.context_tokens, e.kind);
       lastCost = e;
     }
     // A continued session is still warm if its last call was recent: the cache outlives the process.
@@ -151,9 +151,13 @@ export class PanelSession {
   setBudget(usd: number | null): void {
     this.runner.opts = { ...this.opts, budgetUsd: usd };
   }
+  setWarmth(mode: NonNullable<ResumeOptions['warmth']>, keepWarmMinutes = this.opts.keepWarmMinutes): void {
+    this.runner.opts = { ...this.opts, warmth: mode, ...(keepWarmMinutes !== undefined ? { keepWarmMinutes } : {}) };
+    this.runner.warmth.refreshPolicy();
+  }
 
   /** Context and cache figures for the sub-strip. */
-  meter(now = Date.now()): Meter {
+  meter(now = this.runner.warmth.clock.now()): Meter {
     return this.runner.meterState.meter(now);
   }
 
@@ -285,6 +289,7 @@ export class PanelSession {
 
   async close(): Promise<{ dir: string }> {
     if (this.journal.closed) throw new EngineError('closed', 'this session is already closed');
+    await this.runner.warmth.dispose();
     if (this.runner.answering) {
       this.stop();
       await this.runner.settled();

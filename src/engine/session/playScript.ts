@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { characterIdSchema } from '../store/sessionSchema';
 
+/** The longest scripted pause: a day, well past any cache TTL. */
+export const MAX_WAIT_SECONDS = 24 * 60 * 60;
+
 /** One line of a CLI script (JSON Lines). Cast changes land at the next turn boundary. */
 export const scriptActionSchema = z.union([
   z.strictObject({ say: z.string().min(1, 'say needs some text'), to: characterIdSchema.optional() }),
@@ -9,6 +12,8 @@ export const scriptActionSchema = z.union([
   z.strictObject({ regenerate: z.literal(true) }),
   z.strictObject({ edit: z.string().min(1, 'edit needs the new text') }),
   z.strictObject({ rewind: z.number().int().nonnegative() }),
+  // Think time: the researcher pauses this long before the next action (the cache may cool meanwhile).
+  z.strictObject({ wait: z.number().positive().max(MAX_WAIT_SECONDS) }),
 ]);
 export type ScriptAction = z.infer<typeof scriptActionSchema>;
 
@@ -29,7 +34,7 @@ export function parseScript(text: string, file: string): ScriptAction[] {
     }
     const r = scriptActionSchema.safeParse(json);
     if (!r.success) {
-      throw new ScriptError(`${file}:${i + 1}: not a script action — expected {"say": "..."}, {"say": "...", "to": "id"}, {"add": "id"}, {"retire": "id"}, {"regenerate": true}, {"edit": "..."} or {"rewind": N}`);
+      throw new ScriptError(`${file}:${i + 1}: not a script action — expected {"say": "..."}, {"say": "...", "to": "id"}, {"add": "id"}, {"retire": "id"}, {"regenerate": true}, {"edit": "..."}, {"rewind": N} or {"wait": SECONDS} (0 < SECONDS <= ${MAX_WAIT_SECONDS})`);
     }
     actions.push(r.data);
   });
@@ -70,6 +75,8 @@ export function checkScriptCast(actions: readonly ScriptAction[], opening: reado
       turn++;
       rosterAfter.set(turn, new Set(present));
       live = [...live.slice(0, -1), turn];
+    } else if ('wait' in a) {
+      continue;
     } else if ('rewind' in a) {
       if (a.rewind !== 0 && !live.includes(a.rewind)) return `${where}: cannot rewind to turn ${a.rewind}: it is not a turn of the current line (live turns: ${live.join(', ') || 'none'})`;
       live = live.filter((t) => t <= a.rewind);

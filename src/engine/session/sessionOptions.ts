@@ -4,6 +4,8 @@ import type { Brief, Library } from '../cast/characters';
 import type { PriceOverrides } from '../cost/modelTable';
 import type { CacheTtl, DeliberationDepth } from '../prompt/promptLayout';
 import type { SessionEvent } from '../store/sessionSchema';
+import type { Clock } from '../warmth/clock';
+import type { WarmthMode } from '../warmth/policies';
 
 /** What a session tells its watchers; events arrive in journal order, stream parts before their event. */
 export type SessionUpdate =
@@ -32,6 +34,14 @@ export interface PanelSessionOptions {
   contextWindow?: number | null;
   /** injectable for tests and the benchmark: the API client. */
   client?: Anthropic;
+  /** keeping the prompt cache warm while idle (`dialogue.cacheWarmth`, `--warmth`); default off. */
+  warmth?: WarmthMode;
+  /** the longest a cache is kept warm after a turn, in minutes (`dialogue.keepWarmMinutes`); default 30. */
+  keepWarmMinutes?: number;
+  /** earlier sessions' gaps between turns, in ms, for `auto` (oldest first). */
+  thinkTimeHistory?: readonly number[];
+  /** injectable for tests and the benchmark: the clock every timer and warmth decision uses. */
+  clock?: Clock;
   /** set when this session continues another (carry-over): the summary opens the context. */
   carriedOver?: { from: string; summary: string };
 }

@@ -22,6 +22,8 @@ export interface RedoHost {
   ensureIdle(): void;
   /** throws when the next call would pass the budget or the context window. */
   checkCanCall(): void;
+  /** the context is being cut back: the cached prefix being kept warm is no longer the one the next turn extends. */
+  contextCut(): void;
 }
 
 /**
@@ -67,6 +69,7 @@ export class TurnRedo {
     const preview = this.preview(toTurn);
     if (preview.turns.length === 0) return preview;
     h.ctx.cut(h.ctx.ledger.contextEnd(toTurn));
+    h.contextCut();
     h.ctx.supersede(preview.turns);
     h.record({ type: 'supersede', turn: h.currentTurn(), reason: 'rewind', turns: preview.turns });
     const byId = (id: string): Character => h.cast.find(id) ?? h.library().characters.get(id)!;

@@ -6,10 +6,11 @@ import type { SessionMeter } from '../cost/sessionMeter';
 import { makeClient, streamCall, type CallResult, type RetryNotice } from '../model/modelCall';
 import { createTagParser, type EndReason } from '../parse/tagParser';
 import type { ContextLog } from '../prompt/contextLog';
-import { buildRequest, type PromptContext } from '../prompt/promptLayout';
+import { buildRequest, type CacheTtl, type PromptContext } from '../prompt/promptLayout';
 import type { SessionJournal } from '../store/sessionJournal';
 import type { NewEvent, SessionEvent } from '../store/sessionSchema';
 import type { ResumeOptions, SessionUpdate } from './sessionOptions';
+import { SessionWarmth } from './sessionWarmth';
 import { TurnRecorder } from './turnRecorder';
 import type { RedoHost } from './turnRedo';
 
@@ -27,6 +28,8 @@ export class TurnRunner implements RedoHost {
   /** The target of a turn whose call failed before anything arrived, so `retry` can ask again. */
   pendingRetry: { target: string | null } | null = null;
   client: Anthropic;
+  /** The cache's warmth: each call's TTL and the keep-warm pings between turns. */
+  readonly warmth: SessionWarmth;
 
   constructor(
     readonly journal: SessionJournal,
@@ -37,6 +40,7 @@ export class TurnRunner implements RedoHost {
     private turn: number,
   ) {
     this.client = opts.client ?? makeClient({ apiKey: opts.apiKey, baseURL: opts.baseURL });
+    this.warmth = new SessionWarmth(this);
   }
 
   get context(): PromptContext {
@@ -44,6 +48,9 @@ export class TurnRunner implements RedoHost {
   }
   get answering(): boolean {
     return this.running !== null;
+  }
+  get closed(): boolean {
+    return this.journal.closed;
   }
   events(): readonly SessionEvent[] {
     return this.journal.events;
@@ -63,6 +70,9 @@ export class TurnRunner implements RedoHost {
   forgetFailedTurn(): void {
     this.pendingRetry = null;
   }
+  contextCut(): void {
+    this.warmth.forgetLastRequest();
+  }
 
   onUpdate(l: (u: SessionUpdate) => void): () => void {
     this.listeners.add(l);
@@ -76,7 +86,7 @@ export class TurnRunner implements RedoHost {
   record(e: NewEvent): SessionEvent {
     const event = this.journal.append(e);
     // The meter counts a cost before anyone hears of it, so a watcher reading meter() sees this call.
-    const warnings = event.type === 'cost' ? this.meterState.noteCost(event.usd, event.context_tokens) : [];
+    const warnings = event.type === 'cost' ? this.meterState.noteCost(event.usd, event.context_tokens, event.kind) : [];
     this.emit({ kind: 'event', event });
     for (const w of warnings) {
       if (w.kind === 'context') this.record({ type: 'anomaly', turn: event.turn, kind: 'context-warning', detail: w.message });
@@ -103,8 +113,10 @@ export class TurnRunner implements RedoHost {
     }
   }
 
+  /** Stops the answer being written, and keeping the cache warm until the next turn. */
   stop(): void {
     this.abort?.abort();
+    this.warmth.pause();
   }
 
   /** Resolves when the call in flight (if any) has finished and been recorded. */
@@ -147,11 +159,14 @@ export class TurnRunner implements RedoHost {
         retired: this.cast.retiredMembers.map((c) => ({ id: c.id, name: c.name })),
       };
       const parser = createTagParser(roster, (e) => recorder.handle(e));
-      const request = buildRequest(this.context, { model: this.opts.model, maxTokens: this.opts.maxTokens, ttl: this.opts.cacheTtl });
+      const ttl = await this.warmth.beforeTurn();
+      const request = buildRequest(this.context, { model: this.opts.model, maxTokens: this.opts.maxTokens, ttl });
+      const sentAt = this.warmth.clock.now();
       const result = await streamCall(this.client, request, { signal, onText: (delta) => parser.feed(delta), onRetry: this.retryNotice(turn) }, this.opts.apiKey);
-      this.meterState.noteCall();
+      this.meterState.noteCall(sentAt, ttl);
       parser.end(endReason(result));
-      this.recordCost(turn, result);
+      const cost = this.recordCost(turn, result, ttl);
+      if (cost?.type === 'cost') this.warmth.turnSent(request, ttl, sentAt, cost.context_tokens ?? 0);
       this.finishTurn(turn, target, result, recorder.responders);
       this.record({ type: 'floor', turn });
       await Promise.all([this.journal.turnBoundary(), this.ctx.sync()]);
@@ -176,15 +191,16 @@ export class TurnRunner implements RedoHost {
     }
   }
 
-  recordCost(turn: number, result: CallResult): void {
-    if (!result.usage) return; // nothing was billed: the request never reached the model
+  /** Records a billed call (`ttl`: what its breakpoints carried; `kind`: a keep-warm ping); null if nothing was billed. */
+  recordCost(turn: number, result: CallResult, ttl: CacheTtl = this.opts.cacheTtl, kind?: 'keep-warm'): SessionEvent | null {
+    if (!result.usage) return null; // nothing was billed: the request never reached the model
     const u = result.usage;
-    const price = priceUsage(this.opts.model, u, { ...(this.opts.prices ? { overrides: this.opts.prices } : {}), defaultTtl: this.opts.cacheTtl });
+    const price = priceUsage(this.opts.model, u, { ...(this.opts.prices ? { overrides: this.opts.prices } : {}), defaultTtl: ttl });
     if (!price.known) this.record({ type: 'anomaly', turn, kind: 'unknown-price', detail: `no price is known for model "${this.opts.model}": tokens recorded, usd null` });
     const split = u.cache_creation_5m !== undefined || u.cache_creation_1h !== undefined
       ? { cache_creation: { ephemeral_5m_input_tokens: u.cache_creation_5m ?? 0, ephemeral_1h_input_tokens: u.cache_creation_1h ?? 0 } }
       : {};
-    this.record({
+    return this.record({
       type: 'cost',
       turn,
       model: this.opts.model,
@@ -195,6 +211,7 @@ export class TurnRunner implements RedoHost {
       ...split,
       context_tokens: price.contextTokens,
       usd: price.usd,
+      ...(kind ? { kind } : {}),
     });
   }
 }

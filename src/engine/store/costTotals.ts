@@ -16,7 +16,13 @@ export function sumCostTotals(events: readonly SessionEvent[]): Totals {
     t.cache_read_input_tokens += e.cache_read_input_tokens;
     t.output_tokens += e.output_tokens;
     t.usd = t.usd === null || e.usd === null ? null : t.usd + e.usd;
+    if (e.kind === 'keep-warm') {
+      const k = (t.keep_warm ??= { calls: 0, usd: 0 });
+      k.calls++;
+      k.usd = k.usd === null || e.usd === null ? null : k.usd + e.usd;
+    }
   }
   if (t.usd !== null) t.usd = Math.round(t.usd * USD_DECIMALS) / USD_DECIMALS;
+  if (t.keep_warm?.usd != null) t.keep_warm.usd = Math.round(t.keep_warm.usd * USD_DECIMALS) / USD_DECIMALS;
   return t;
 }

@@ -176,6 +176,13 @@ function checkLog(log: EventLog): Found[] {
   if (usd === null ? want !== null : want === null || Math.abs(usd - want) > USD_TOLERANCE) {
     problems.push({ path: 'totals.usd', message: `${usd}, but the cost events sum to ${want}${want === null ? ' (a call has no known price)' : ''}` });
   }
+  const kept = log.totals.keep_warm;
+  const wantKept = expected.keep_warm;
+  const keptUsdOff = (a: number | null | undefined, b: number | null | undefined) => (a == null || b == null ? a !== b : Math.abs(a - b) > USD_TOLERANCE);
+  if (kept?.calls !== wantKept?.calls || keptUsdOff(kept?.usd, wantKept?.usd)) {
+    const say = (k: typeof kept) => (k ? `${k.calls} call(s), usd ${k.usd}` : 'none');
+    problems.push({ path: 'totals.keep_warm', message: `${say(kept)}, but the keep-warm cost events sum to ${say(wantKept)}` });
+  }
   return problems;
 }
 

@@ -108,6 +108,10 @@ export const costEventSchema = z.object({
   cache_creation: cacheCreationSplitSchema.optional(),
   context_tokens: z.number().int().nonnegative().optional().describe('input + cache writes + cache reads of this call'),
   usd: z.number().nonnegative().nullable().describe('null when the model has no known price'),
+  kind: z
+    .literal('keep-warm')
+    .optional()
+    .describe('absent: a turn\'s call; keep-warm: a ping that refreshed the cached prefix while the panel was idle (not a turn)'),
 });
 export const floorEventSchema = z.object({ ...eventBase, type: z.literal('floor') });
 export const anomalyEventSchema = z.object({
@@ -182,6 +186,10 @@ export type Participant = z.infer<typeof participantSchema>;
 export const totalsSchema = z.object({
   ...usageFields,
   usd: z.number().nonnegative().nullable(),
+  keep_warm: z
+    .object({ calls: z.number().int().positive(), usd: z.number().nonnegative().nullable() })
+    .optional()
+    .describe('the keep-warm pings among the cost events (already included in the figures above); absent when there were none'),
 });
 export type Totals = z.infer<typeof totalsSchema>;
 

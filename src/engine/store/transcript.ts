@@ -38,7 +38,10 @@ export function renderTranscript(log: InteractiveLog, names?: Readonly<Record<st
 
   const line = finalLine(log.events);
   const turns = line.superseded.length === 0 ? `${line.live.length}` : `${line.live.length} in the final line, ${line.superseded.length} superseded (their calls are in the cost above)`;
-  out.push('', '## Totals', '', `- Cost: ${costLine(log.totals)}`, `- Turns: ${turns}`);
+  out.push('', '## Totals', '', `- Cost: ${costLine(log.totals)}`);
+  const kept = log.totals.keep_warm;
+  if (kept) out.push(`- Kept warm: ${kept.calls} ping${kept.calls === 1 ? '' : 's'}, ${kept.usd === null ? 'price unknown' : `$${kept.usd.toFixed(4)}`} (included in the cost above)`);
+  out.push(`- Turns: ${turns}`);
   return `${out.join('\n')}\n`;
 }
 
@@ -163,7 +166,8 @@ function renderLiveTurn(turn: number, own: readonly SessionEvent[], inherited: r
   const ask = view.asks.get(turn);
   const note = ask?.redo === 'regenerate' ? `*Another sample of turn ${ask.redo_of}.*` : ask?.redo === 'edit' ? `*Turn ${ask.redo_of}'s line, edited and asked again.*` : null;
   const out = [turn === 0 ? '## Before the first turn' : `## Turn ${turn}`, '', ...(note ? [note, ''] : []), ...body];
-  const costs = own.filter((e) => e.type === 'cost');
+  // Keep-warm pings happen between turns: they are in the totals, not in the turn's own cost.
+  const costs = own.filter((e) => e.type === 'cost' && e.kind !== 'keep-warm');
   if (costs.length > 0) out.push('', `*Turn ${turn} cost: ${costLine(sumCostTotals(costs))}*`);
   if (others.length > 0) out.push('', otherSamplesBlock(view, turn, others));
   return out.join('\n');

@@ -1,5 +1,5 @@
-import { findModel, type PriceOverrides } from '../modelTable';
-import type { CacheTtl } from '../promptLayout';
+import { findModel, type PriceOverrides } from '../cost/modelTable';
+import type { CacheTtl } from '../prompt/promptLayout';
 
 /**
  * The cost model of one gap between turns. A turn's call caches its whole prompt (P tokens) under the TTL its

@@ -1,4 +1,4 @@
-import type { CacheTtl } from '../promptLayout';
+import type { CacheTtl } from '../prompt/promptLayout';
 import { outlives, pingUsd, pingsToBridge, turnUsd, type CacheRates } from './gapCost';
 
 /** One turn of a session as the cost model sees it: its prompt, its reply, and the gap that follows it. */

@@ -1,4 +1,4 @@
-import type { CacheTtl } from '../promptLayout';
+import type { CacheTtl } from '../prompt/promptLayout';
 import { TTL_MS, pingIntervalMs, pingUsd, premium1hUsd, rewriteExcessUsd, type CacheRates } from './gapCost';
 import { ThinkTimes, type GapDistribution } from './thinkTimes';
 

@@ -1,0 +1,122 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import type { CacheTtl, MegapromptRequest, PromptContext } from '../prompt/promptLayout';
+import type { SessionMeter } from '../cost/sessionMeter';
+import { streamCall, type CallResult } from '../model/modelCall';
+import type { NewEvent, SessionEvent } from '../store/sessionSchema';
+import { systemClock, type Clock } from '../warmth/clock';
+import { cacheRatesFor } from '../warmth/gapCost';
+import { warmthPolicy, type WarmthMode } from '../warmth/policies';
+import { estimatePromptTokens } from '../warmth/promptEstimate';
+import { WarmthKeeper } from '../warmth/warmthKeeper';
+import type { ResumeOptions, SessionUpdate } from './sessionOptions';
+
+/** What the session's warmth needs from the turn runner (structural, so neither file imports the other). */
+export interface WarmthHost {
+  readonly opts: ResumeOptions;
+  readonly client: Anthropic;
+  readonly meterState: SessionMeter;
+  readonly context: PromptContext;
+  readonly answering: boolean;
+  readonly closed: boolean;
+  currentTurn(): number;
+  record(e: NewEvent): SessionEvent;
+  recordCost(turn: number, result: CallResult, ttl?: CacheTtl, kind?: 'keep-warm'): SessionEvent | null;
+  emit(u: SessionUpdate): void;
+}
+
+/**
+ * One session's cache warmth: the TTL of each turn's call (the setting, or auto's pick) and the keep-warm pings
+ * between turns. A ping is the last turn's request, byte for byte up to its last breakpoint, with max_tokens 1;
+ * it is a `cost` event of kind keep-warm and never touches the context.
+ */
+export class SessionWarmth {
+  readonly clock: Clock;
+  private readonly keeper: WarmthKeeper;
+  /** The last turn's request as sent, its TTL and how many messages it held. */
+  private last: { request: MegapromptRequest; ttl: CacheTtl; messages: number } | null = null;
+
+  constructor(private readonly host: WarmthHost) {
+    this.clock = host.opts.clock ?? systemClock;
+    this.keeper = new WarmthKeeper(policyFor(host.opts), {
+      clock: this.clock,
+      rates: (tokens) => cacheRatesFor(this.host.opts.model, tokens, this.host.opts.prices),
+      canCall: () => this.canPing(),
+      ping: (signal) => this.ping(signal),
+    });
+  }
+
+  get mode(): WarmthMode {
+    return this.keeper.mode;
+  }
+
+  /** Re-reads the policy from the session's options (a settings change). */
+  refreshPolicy(): void {
+    this.keeper.setPolicy(policyFor(this.host.opts));
+  }
+
+  /** Before a turn's call: stop pinging, and choose the TTL the call caches with. */
+  async beforeTurn(): Promise<CacheTtl> {
+    await this.keeper.beforeTurn();
+    const previous = this.host.meterState.meter(this.clock.now()).contextTokens;
+    const prompt = estimatePromptTokens(this.host.context, this.last ? { promptTokens: previous, messages: this.last.messages } : null);
+    const warm = this.host.meterState.isWarm(this.clock.now());
+    return this.keeper.ttlFor(prompt, warm ? Math.max(0, prompt - previous) : prompt, this.host.opts.cacheTtl);
+  }
+
+  /** The turn's call was billed: its prompt is cached, so look after it until the next turn. */
+  turnSent(request: MegapromptRequest, ttl: CacheTtl, sentAt: number, promptTokens: number): void {
+    this.last = { request, ttl, messages: request.messages.length };
+    this.keeper.turnSent(sentAt, promptTokens, ttl);
+  }
+
+  /** Stop pinging until the next turn (Stop, a rewind that leaves the cached prefix behind). */
+  pause(): void {
+    this.keeper.pause();
+  }
+
+  /** A rewind: the prefix being kept warm is no longer the one the next turn extends. */
+  forgetLastRequest(): void {
+    this.keeper.pause();
+    this.last = null;
+  }
+
+  /** Stop for good (close), waiting for a ping on the wire to be recorded. */
+  dispose(): Promise<void> {
+    return this.keeper.dispose();
+  }
+
+  private canPing(): boolean {
+    if (this.host.closed || this.host.answering || !this.last) return false;
+    try {
+      this.host.meterState.checkCanCall();
+      return true;
+    } catch {
+      return false; // budget spent or context full: pinging stops, and the next turn says why
+    }
+  }
+
+  /** Never retried (a retry could land after the expiry it was meant to prevent); a failure is logged. */
+  private async ping(signal: AbortSignal): Promise<boolean> {
+    const last = this.last;
+    if (!last) return false;
+    const sentAt = this.clock.now();
+    const request = { ...last.request, max_tokens: 1 };
+    const result = await streamCall(this.host.client, request, { signal, onText: () => undefined, onRetry: () => undefined, maxRetries: 0 }, this.host.opts.apiKey);
+    if (result.outcome === 'complete') this.host.meterState.noteCall(sentAt, last.ttl);
+    if (this.host.closed) return false;
+    this.host.recordCost(this.host.currentTurn(), result, last.ttl, 'keep-warm');
+    if (result.outcome === 'failed') {
+      const message = `Keeping the cache warm failed; it will expire as usual. ${result.error?.message ?? ''}`.trim();
+      this.host.record({ type: 'error', turn: this.host.currentTurn(), kind: 'keep-warm', message });
+      this.host.emit({ kind: 'notice', level: 'warning', message });
+    }
+    return result.outcome === 'complete';
+  }
+}
+
+function policyFor(o: ResumeOptions) {
+  return warmthPolicy(o.warmth ?? 'off', {
+    ...(o.keepWarmMinutes !== undefined ? { keepWarmMinutes: o.keepWarmMinutes } : {}),
+    ...(o.thinkTimeHistory ? { history: o.thinkTimeHistory } : {}),
+  });
+}

@@ -1,0 +1,127 @@
+import type { CacheTtl } from '../prompt/promptLayout';
+import type { Clock } from './clock';
+import { pingIntervalMs, type CacheRates } from './gapCost';
+import type { WarmthPolicy } from './policies';
+
+/** What the keeper needs from its session. */
+export interface KeeperHost {
+  readonly clock: Clock;
+  /** Per-token rates for a prompt of that size; null when the model has no price (then nothing is pinged). */
+  rates(promptTokens: number): CacheRates | null;
+  /** False when no call may be made now (budget spent, context full, session closed). */
+  canCall(): boolean;
+  /**
+   * Sends one ping over the cached prefix and records it (a `cost` event of kind keep-warm; a failure is logged,
+   * never retried). Resolves true when the API answered, false otherwise.
+   */
+  ping(signal: AbortSignal): Promise<boolean>;
+}
+
+/** The turn whose cached prompt the keeper is looking after. */
+interface Watched {
+  sentAt: number;
+  promptTokens: number;
+  ttl: CacheTtl;
+}
+
+/**
+ * Keeps one session's prompt cache warm while the panel is idle, as its policy decides: picks the TTL as each
+ * turn is sent, and at each ping point (shortly before expiry) asks the policy whether to ping. Pinging stops at
+ * the next turn, on stop, on close, when a call is refused (budget, context) and after a failed ping.
+ */
+export class WarmthKeeper {
+  private watched: Watched | null = null;
+  private lastTurnAt: number | null = null;
+  private cancelTimer: (() => void) | null = null;
+  private inFlight: { abort: AbortController; done: Promise<void> } | null = null;
+  private count = 0;
+
+  constructor(
+    private policy: WarmthPolicy,
+    private readonly host: KeeperHost,
+  ) {}
+
+  get mode(): WarmthPolicy['mode'] {
+    return this.policy.mode;
+  }
+
+  /** Pings sent in this process (the meter counts them from the log). */
+  get pings(): number {
+    return this.count;
+  }
+
+  setPolicy(policy: WarmthPolicy): void {
+    this.policy = policy;
+    if (policy.mode === 'off') this.pause();
+  }
+
+  /** The TTL for the call about to be sent; `writeTokens` is what it will write (all of it when cold). */
+  ttlFor(promptTokens: number, writeTokens: number, configured: CacheTtl): CacheTtl {
+    const rates = this.host.rates(promptTokens);
+    if (!rates) return configured;
+    return this.policy.ttlFor({ promptTokens, writeTokens, rates }, configured);
+  }
+
+  /** A turn's call is about to start: stop pinging (waiting out a ping already on the wire) and learn the gap. */
+  async beforeTurn(): Promise<void> {
+    this.cancelTimer?.();
+    this.cancelTimer = null;
+    if (this.inFlight) await this.inFlight.done;
+    const now = this.host.clock.now();
+    if (this.lastTurnAt !== null) this.policy.noteGap(now - this.lastTurnAt);
+    this.lastTurnAt = now;
+    this.watched = null;
+  }
+
+  /** The turn's call went out at `sentAt` and cached `promptTokens` under `ttl`: watch it until the next turn. */
+  turnSent(sentAt: number, promptTokens: number, ttl: CacheTtl): void {
+    this.watched = { sentAt, promptTokens, ttl };
+    this.schedule(1, sentAt);
+  }
+
+  /** Stop pinging until the next turn (the researcher pressed Stop, or the panel is going away). */
+  pause(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = null;
+    this.watched = null;
+    this.inFlight?.abort.abort();
+  }
+
+  /** Stop for good, waiting for a ping on the wire to finish being recorded. */
+  async dispose(): Promise<void> {
+    this.pause();
+    if (this.inFlight) await this.inFlight.done;
+  }
+
+  private schedule(index: number, refreshedAt: number): void {
+    const w = this.watched;
+    if (!w || this.policy.mode === 'off') return;
+    const due = refreshedAt + pingIntervalMs(w.ttl);
+    this.cancelTimer = this.host.clock.setTimer(Math.max(0, due - this.host.clock.now()), () => this.pingPoint(w, index));
+  }
+
+  private async pingPoint(w: Watched, index: number): Promise<void> {
+    this.cancelTimer = null;
+    if (this.watched !== w) return;
+    const rates = this.host.rates(w.promptTokens);
+    const now = this.host.clock.now();
+    const point = { index, elapsedMs: now - w.sentAt, prefixTokens: w.promptTokens, ttl: w.ttl, rates: rates! };
+    if (!rates || !this.host.canCall() || !this.policy.shouldPing(point)) {
+      this.watched = null;
+      return;
+    }
+    const abort = new AbortController();
+    let finish!: () => void;
+    this.inFlight = { abort, done: new Promise<void>((r) => (finish = r)) };
+    try {
+      const ok = await this.host.ping(abort.signal);
+      if (ok) this.count++;
+      // A failed ping is not retried: the entry expires as if we had let it go.
+      if (ok && this.watched === w) this.schedule(index + 1, now);
+      else if (this.watched === w) this.watched = null;
+    } finally {
+      this.inFlight = null;
+      finish();
+    }
+  }
+}
