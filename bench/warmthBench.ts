@@ -2,6 +2,7 @@ import { cacheRatesFor } from '../src/engine/warmth/gapCost';
 import { oracle } from '../src/engine/warmth/oracle';
 import { AutoPolicy, keepWarmPolicy, offPolicy } from '../src/engine/warmth/policies';
 import { figure, type Figure } from './figures';
+import { playPaused } from './warmthEndToEnd';
 import { pastGaps, replay, sessionShape, simulate, type Chooser } from './warmthSimulator';
 import { TRACES, type TraceName } from './warmthTraces';
 
@@ -42,7 +43,10 @@ export function traceCosts(trace: TraceName, sessions = SESSIONS_PER_TRACE): Rec
   return { ...usd, pings };
 }
 
-export async function runWarmthBench(sessions = SESSIONS_PER_TRACE): Promise<Figure[]> {
+/** Turns of the end-to-end session (a 12-minute pause after the sixth). */
+export const E2E_TURNS = 12;
+
+export async function runWarmthBench(sessions = SESSIONS_PER_TRACE, e2eTurns = E2E_TURNS): Promise<Figure[]> {
   const figures: Figure[] = [];
   const vsOracle: number[] = [];
   for (const trace of TRACES) {
@@ -61,5 +65,10 @@ export async function runWarmthBench(sessions = SESSIONS_PER_TRACE): Promise<Fig
   figures.unshift(figure('warmth.auto_vs_oracle', Math.max(...vsOracle), 'the worst of the three traces'));
   const researcher = figures.find((f) => f.name === 'warmth.auto_vs_5m_researcher')!;
   figures.splice(1, 0, { ...researcher, name: 'warmth.auto_vs_5m_researcher' });
+  // End to end: the real PanelSession, keeper and stand-in (cache TTLs on the same manual clock).
+  const off = await playPaused('off', e2eTurns);
+  const auto = await playPaused('auto', e2eTurns);
+  figures.splice(2, 0, figure('warmth.e2e_auto_vs_off', auto.usd / off.usd));
+  figures.push(figure('warmth.e2e.off_usd', off.usd), figure('warmth.e2e.auto_usd', auto.usd), figure('warmth.e2e.auto_pings', auto.pings), figure('warmth.e2e.auto_1h_calls', auto.ttl1h));
   return figures.filter((f, i, all) => all.findIndex((g) => g.name === f.name) === i);
 }

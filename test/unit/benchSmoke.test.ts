@@ -85,7 +85,7 @@ describe('benchmarks', function () {
     });
 
     it('warmth (2 sessions per trace; the oracle is checked against its replay inside)', async () => {
-      const f = assertFigures(await runWarmthBench(2), ['warmth.auto_vs_oracle', 'warmth.auto_vs_5m_researcher', 'warmth.keepwarm_vs_5m_fast', 'warmth.keepwarm_vs_5m_researcher', 'warmth.keepwarm_vs_5m_slow']);
+      const f = assertFigures(await runWarmthBench(2, 4), ['warmth.auto_vs_oracle', 'warmth.auto_vs_5m_researcher', 'warmth.keepwarm_vs_5m_fast', 'warmth.keepwarm_vs_5m_researcher', 'warmth.keepwarm_vs_5m_slow', 'warmth.e2e_auto_vs_off']);
       assert.ok(f.get('warmth.auto_vs_oracle')! >= 1, 'nothing beats the oracle');
     });
 
