@@ -89,7 +89,8 @@ export function activate(context: vscode.ExtensionContext): void {
         if (changed.has('model')) session.setModel(settings.model);
         if (changed.has('cacheTtl')) session.setCacheTtl(settings.cacheTtl);
         if (changed.has('budgetUsd')) session.setBudget(settings.budgetUsd);
-        if (changed.has('model') || changed.has('cacheTtl') || changed.has('budgetUsd')) controller.refreshMeter();
+        if (changed.has('cacheWarmth') || changed.has('keepWarmMinutes')) session.setWarmth(settings.cacheWarmth, settings.keepWarmMinutes);
+        if (changed.has('model') || changed.has('cacheTtl') || changed.has('budgetUsd') || changed.has('cacheWarmth')) controller.refreshMeter();
       });
     }),
   );

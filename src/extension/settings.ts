@@ -6,6 +6,7 @@ import { DEFAULT_MODEL, parsePriceOverrides, type PriceOverrides } from '../engi
 import type { Library } from '../engine/cast/characters';
 import type { ResumeOptions } from '../engine/session/panelSession';
 import { themeSchema, type Theme } from '../protocol';
+import { DEFAULT_KEEP_WARM_MINUTES, WARMTH_MODES, type WarmthMode } from '../engine/warmth/policies';
 
 /**
  * Typed, validated reading of the `dialogue.*` settings. A bad value never reaches the engine: it is
@@ -32,6 +33,9 @@ export interface DialogueSettings {
   prices: PriceOverrides;
   budgetUsd: number | null;
   contextWindow: number | null;
+  /** keeping the prompt cache warm between turns (off, keep-warm, auto). */
+  cacheWarmth: WarmthMode;
+  keepWarmMinutes: number;
 }
 
 export { DEFAULT_MODEL };
@@ -48,6 +52,8 @@ export const DEFAULT_SETTINGS: Readonly<DialogueSettings> = Object.freeze({
   prices: {},
   budgetUsd: null,
   contextWindow: null,
+  cacheWarmth: 'off',
+  keepWarmMinutes: DEFAULT_KEEP_WARM_MINUTES,
 });
 
 const httpUrl = z.url({ protocol: /^https?$/ });
@@ -63,6 +69,8 @@ const validators = {
   theme: themeSchema,
   budgetUsd: z.number().positive().nullable(),
   contextWindow: z.number().int().min(1000).nullable(),
+  cacheWarmth: z.enum(WARMTH_MODES),
+  keepWarmMinutes: z.number().int().min(1).max(24 * 60),
 } as const;
 
 type Validated = keyof typeof validators;
@@ -159,6 +167,8 @@ export function engineOptions(s: DialogueSettings, o: { library: Library; sessio
     apiKey: o.apiKey,
     budgetUsd: s.budgetUsd,
     contextWindow: s.contextWindow,
+    warmth: s.cacheWarmth,
+    keepWarmMinutes: s.keepWarmMinutes,
   };
   if (s.baseUrl) options.baseURL = s.baseUrl;
   if (Object.keys(s.prices).length > 0) options.prices = s.prices;

@@ -105,7 +105,8 @@ export class MessageStream {
         }
         break;
       case 'cost':
-        this.addCost(ev);
+        // Keep-warm pings fall between turns: the meter strip shows them, the turn's own cost does not.
+        if (ev.kind !== 'keep-warm') this.addCost(ev);
         break;
       case 'floor':
         this.settle();

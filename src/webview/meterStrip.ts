@@ -30,6 +30,7 @@ export class MeterStrip {
     type: 'button', class: 'carry-over', title: 'Summarise this session into a fresh one with the same cast',
   }, 'Carry over');
   private readonly cache = el('span', { class: 'cache' });
+  private readonly kept = el('span', { class: 'kept-warm', title: 'Refreshes of the cached context while you were thinking (in the total)' });
   private readonly ttlButtons: Record<Ttl, HTMLButtonElement> = {
     '5m': el('button', { type: 'button', class: 'ttl', 'aria-pressed': 'true', title: 'Cache stays warm 5 minutes' }, '5m'),
     '1h': el('button', { type: 'button', class: 'ttl', 'aria-pressed': 'false', title: 'Cache stays warm 1 hour (dearer writes)' }, '1h'),
@@ -49,7 +50,7 @@ export class MeterStrip {
         if (this.meter?.ttl !== ttl) onTtl(ttl);
       });
     }
-    this.element.append(this.total, this.ctx, this.carry, this.cache, this.ttlGroup);
+    this.element.append(this.total, this.ctx, this.carry, this.cache, this.kept, this.ttlGroup);
     this.setMeter(null);
   }
 
@@ -90,6 +91,9 @@ export class MeterStrip {
         ? `Cache stays warm 1 hour; writing this context at the 1-hour rate ≈ ${formatUsd(meter.write1hUsd)}`
         : 'Cache stays warm 1 hour (dearer writes)';
     }
+    const kept = meter?.keptWarm;
+    setShown(this.kept, kept !== undefined);
+    this.kept.textContent = kept ? `kept warm ${kept.count}× · ${formatUsd(kept.usd)}` : '';
     this.renderTotal();
     this.tick();
     const warm = meter?.cacheWarmUntil != null && meter.cacheWarmUntil > Date.now();

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { CAST, eventMessage, initMessage, meter } from './panelFixtures';
+import { CAST, cost, eventMessage, initMessage, meter } from './panelFixtures';
 import type { PanelPage } from './panelHarness';
 import { part, usePanelPage } from './panelSuite';
 
@@ -196,6 +196,16 @@ describe('panel webview: what the host sends (headless Chromium, scripted host)'
     await button('5m').click();
     await panel.page.waitForTimeout(30);
     assert.equal(postedSince(n).filter((m) => m.type === 'setTtl').length, 1, 'the active TTL is not re-sent');
+  });
+
+  it('meter: keep-warm pings count in the total and the strip, not in the turn they follow', async () => {
+    await panel.post(initMessage());
+    assert.equal(await panel.page.locator('.kept-warm').isVisible(), false, 'nothing kept warm yet');
+    await panel.post(eventMessage(cost(2, 0.004, { cache_read_input_tokens: 13_000, output_tokens: 1, kind: 'keep-warm' }), 30));
+    await panel.post({ type: 'meter', meter: meter({ keptWarm: { count: 3, usd: 0.012 }, warmth: 'keep-warm' }) });
+    assert.equal(await panel.page.locator('.kept-warm').innerText(), 'kept warm 3× · $0.012');
+    assert.deepEqual(await text('.turn-cost'), ['$0.041', '$0.006'], 'the turn costs are the turns alone');
+    assert.match(await panel.page.locator('.total').innerText(), /\$0\.051/, 'the total includes the ping');
   });
 
   it('shows "—" as the total when no call has a known price', async () => {

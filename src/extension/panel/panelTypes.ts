@@ -13,7 +13,7 @@ import type { SetTimer } from './panelMeter';
 export type LiveSession = Pick<
   PanelSession,
   | 'id' | 'dir' | 'title' | 'brief' | 'events' | 'answering' | 'closed' | 'castView' | 'meter' | 'onUpdate'
-  | 'queueJoin' | 'queueRetire' | 'queueRevise' | 'setCacheTtl' | 'setModel' | 'setBudget' | 'setApiKey'
+  | 'queueJoin' | 'queueRetire' | 'queueRevise' | 'setCacheTtl' | 'setModel' | 'setBudget' | 'setWarmth' | 'setApiKey'
   | 'say' | 'retry' | 'stop' | 'close'
   | 'regenerate' | 'edit' | 'rewindPreview' | 'rewind' | 'selectSample'
 > & {

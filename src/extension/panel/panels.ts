@@ -125,9 +125,8 @@ export class PanelManager implements vscode.Disposable {
   /** The extension host is going down: keep sessions and records for the serializer to pick up. */
   shutdown(): void {
     this.shuttingDown = true;
-    this.forEachLive((session) => {
-      if (session.answering) session.stop();
-    });
+    // stop() also ends keep-warm pinging: nothing may call the API after VS Code closes.
+    this.forEachLive((session) => session.stop());
   }
 
   private createPanel(title: string): vscode.WebviewPanel {

@@ -2,6 +2,7 @@
 // in their files. May import: the engine, extension/panel, the top-level services and settings.
 import * as vscode from 'vscode';
 import { PanelSession } from '../../engine/session/panelSession';
+import { pastThinkTimes } from '../../engine/warmth/pastGaps';
 import { engineOptions } from '../settings';
 import type { DialogueServices } from '../services';
 import { NO_FOLDER_MESSAGE } from '../services';
@@ -23,7 +24,9 @@ export class SessionLauncher {
       throw new Error('Dialogue: no Anthropic API key — run "Dialogue: Set API Key" or set ANTHROPIC_API_KEY.');
     }
     const library = await this.s.library.ensureLoaded();
-    return engineOptions(this.s.settings(), { library, sessionsDir, apiKey });
+    const options = engineOptions(this.s.settings(), { library, sessionsDir, apiKey });
+    // auto learns the researcher's pace from earlier sessions too (it keeps learning from this one).
+    return options.warmth === 'auto' ? { ...options, thinkTimeHistory: await pastThinkTimes(sessionsDir) } : options;
   }
 
   async start(request: StartRequest, interactive: boolean): Promise<PanelSession | undefined> {

@@ -138,6 +138,7 @@ export class FakeSession implements LiveSession {
   setCacheTtl(ttl: '5m' | '1h'): void { this.call('setCacheTtl', ttl); this.meterValue = { ...this.meterValue, ttl }; }
   setModel(m: string): void { this.call('setModel', m); }
   setBudget(usd: number | null): void { this.call('setBudget', usd); }
+  setWarmth(mode: 'off' | 'keep-warm' | 'auto', minutes?: number): void { this.call('setWarmth', mode, minutes); }
   setApiKey(key: string): void { this.call('setApiKey', key); }
   async say(text: string, target: string | null): Promise<void> { this.call('say', text, target); }
   async retry(): Promise<void> { this.call('retry'); }

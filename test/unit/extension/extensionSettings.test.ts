@@ -109,6 +109,19 @@ describe('extension: settings', () => {
     assert.equal(full.contextWindow, 9000);
   });
 
+  it('reads the cache-warmth policy and its limit, refuses bad values, and passes both to the engine', () => {
+    const { settings, problems } = readSettings(config({ cacheWarmth: 'auto', keepWarmMinutes: 45 }), {});
+    assert.deepEqual(problems, []);
+    assert.equal(settings.cacheWarmth, 'auto');
+    const options = engineOptions(settings, { library: libraryOf(), sessionsDir: '/s', apiKey: 'k' });
+    assert.equal(options.warmth, 'auto');
+    assert.equal(options.keepWarmMinutes, 45);
+    const bad = readSettings(config({ cacheWarmth: 'always', keepWarmMinutes: 0 }), {});
+    assert.equal(bad.settings.cacheWarmth, 'off');
+    assert.equal(bad.settings.keepWarmMinutes, 30);
+    assert.equal(bad.problems.length, 2);
+  });
+
   it('lists what changed between two readings', () => {
     const a = { ...DEFAULT_SETTINGS };
     assert.deepEqual(changedSettings(a, { ...a }), []);
