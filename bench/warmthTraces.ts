@@ -3,23 +3,13 @@
  * time from the end of one reply to the next human line; the simulator adds the reply's own streaming time.
  */
 
+import { seededRandom } from '../test/unit/parse/tagParserHarness';
+
 export type TraceName = 'fast' | 'researcher' | 'slow';
 export const TRACES: readonly TraceName[] = ['fast', 'researcher', 'slow'];
 
 /** Spread of every lognormal think time, in natural-log units (a 90% range of about ×0.3 to ×3 the median). */
 const SIGMA = 0.7;
-
-/** mulberry32: a small seeded generator, uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function lognormal(random: () => number, medianMs: number): number {
   // Box–Muller; 1 - u keeps log() away from 0.
