@@ -100,6 +100,8 @@ describe('CLI (node dist/cli.js)', function () {
     ['a missing key', async () => ['play', '--workspace', work, '--cast', 'mara', '--script', await script([{ say: 'hi' }])], /ANTHROPIC_API_KEY is not set/, { ANTHROPIC_API_KEY: undefined }],
     ['an unknown brief', async () => ['play', '--workspace', work, '--cast', 'mara', '--brief', 'nope', '--script', await script([{ say: 'hi' }])], /unknown brief "nope"/],
     ['an unknown flag', async () => ['play', '--workspace', work, '--cats', 'mara'], /--cats/],
+    ['an unknown warmth policy', async () => ['play', '--workspace', work, '--cast', 'mara', '--warmth', 'always', '--script', await script([{ say: 'hi' }])], /--warmth must be one of off, keep-warm, auto/],
+    ['a bad think time', async () => ['play', '--workspace', work, '--cast', 'mara', '--script', await script('{"say": "hi"}\n{"wait": -1}\n')], /script\.jsonl:2: not a script action/],
   ];
   for (const [what, args, message, env] of badInputs) {
     it(`rejects ${what} with one clear message and writes nothing`, async () => {
@@ -185,6 +187,16 @@ describe('CLI (node dist/cli.js)', function () {
     assert.ok(again!.usage!.cache_read_input_tokens >= api.requests[0]!.usage!.cache_creation_input_tokens + api.requests[0]!.usage!.cache_read_input_tokens, 'the rewound request reads turn 1\'s prefix');
     const log = JSON.parse(await fs.readFile(path.join(lastLine(r.stdout), 'event-log.json'), 'utf8'));
     assert.deepEqual(log.events.filter((e: { type: string }) => e.type === 'supersede').map((e: { reason: string }) => e.reason), ['regenerate', 'edit', 'rewind']);
+    assert.equal((await run(['audit', sessionsDir()])).code, 0);
+  });
+
+  it('plays think time ({"wait"}) as a real pause, with a warmth policy', async () => {
+    const file = await script([{ say: 'One.' }, { wait: 1.2 }, { say: 'Two.' }]);
+    const started = Date.now();
+    const r = await run(['play', '--workspace', work, '--cast', 'mara,oskar', '--warmth', 'auto', '--keep-warm-minutes', '10', '--script', file]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(Date.now() - started >= 1200, 'the pause was waited out');
+    assert.equal(api.requests.length, 2, 'no ping in a 1-second pause');
     assert.equal((await run(['audit', sessionsDir()])).code, 0);
   });
 
