@@ -56,7 +56,7 @@ describe('extension: workspace trust', () => {
       assert.ok(!fake.state.messages.some((m) => /not closed/.test(m.text)), 'no recovery offer while untrusted');
       assert.ok(!existsSync(path.join(orphan, 'event-log.json')));
       fake.grantTrust();
-      await until('the orphan recovered after trust', () => existsSync(path.join(orphan, 'event-log.json')));
+      await until('the orphan recovered after trust', () => existsSync(path.join(orphan, 'event-log.json')), 15_000);
       extension.deactivate();
       ctx.dispose();
     } finally {
