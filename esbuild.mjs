@@ -1,8 +1,13 @@
 // One build script, three bundles. Types are checked separately by `npm run check`.
 import * as esbuild from 'esbuild';
+import * as path from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+// --outdir DIR: where the bundles go (default dist/); scripts/package.mjs builds the VSIX's copy elsewhere.
+const outdirIndex = process.argv.indexOf('--outdir');
+const outdir = outdirIndex >= 0 ? process.argv[outdirIndex + 1] : 'dist';
+if (!outdir || outdir.startsWith('--')) throw new Error('--outdir needs a folder');
 
 const common = {
   bundle: true,
@@ -25,7 +30,7 @@ const builds = [
   {
     ...common,
     entryPoints: ['src/extension/extension.ts'],
-    outfile: 'dist/extension.js',
+    outfile: path.join(outdir, 'extension.js'),
     platform: 'node',
     format: 'cjs',
     target: 'node20',
@@ -34,7 +39,7 @@ const builds = [
   {
     ...common,
     entryPoints: ['src/cli.ts'],
-    outfile: 'dist/cli.js',
+    outfile: path.join(outdir, 'cli.js'),
     platform: 'node',
     format: 'cjs',
     target: 'node20',
@@ -43,7 +48,7 @@ const builds = [
   {
     ...common,
     entryPoints: ['src/webview/main.ts'],
-    outfile: 'dist/webview.js',
+    outfile: path.join(outdir, 'webview.js'),
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
