@@ -17,12 +17,41 @@ const common = {
   legalComments: 'none',
 };
 
-// zod's error-message translations are ~260 KB the webview never shows (it reports bad messages in English).
+// zod's error-message translations are ~260 KB nobody reads (errors are reported in English).
 const stubZodLocales = {
   name: 'stub-zod-locales',
   setup(b) {
     b.onResolve({ filter: /\/locales\/index\.js$/ }, (a) => (a.importer.includes(`${'/'}zod${'/'}`) || a.importer.includes('\\zod\\') ? { path: a.path, namespace: 'zod-locales-stub' } : undefined));
     b.onLoad({ filter: /.*/, namespace: 'zod-locales-stub' }, () => ({ contents: 'export {}', loader: 'js' }));
+  },
+};
+
+// yaml's `node` export is CommonJS, which esbuild cannot tree-shake; its ES module build (the same code, which
+// runs in Node as well) lets the bundles keep only the parser the character files need (-17 KB).
+const yamlAsModule = {
+  name: 'yaml-esm',
+  setup(b) {
+    b.onResolve({ filter: /^yaml$/ }, async (a) => {
+      if (a.pluginData === 'yaml-esm') return undefined;
+      const cjs = await b.resolve('yaml', { kind: a.kind, resolveDir: a.resolveDir, pluginData: 'yaml-esm' });
+      return cjs.errors.length > 0 ? undefined : { path: path.join(path.dirname(cjs.path), '..', 'browser', 'index.js') };
+    });
+  },
+};
+
+// The panel's markdown runs with `linkify: false` (nothing the model writes becomes a link on its own), and
+// both of markdown-it's linkify rules return before touching `md.linkify` when it is off; markdown-it still
+// constructs a LinkifyIt, 11 KB the webview never runs. This stand-in throws if that ever changes.
+const stubLinkify = {
+  name: 'stub-linkify-it',
+  setup(b) {
+    b.onResolve({ filter: /^linkify-it$/ }, () => ({ path: 'linkify-it', namespace: 'linkify-off' }));
+    b.onLoad({ filter: /.*/, namespace: 'linkify-off' }, () => ({
+      contents: `const off = () => { throw new Error('linkify is off in the Dialogue panel'); };
+export class LinkifyIt { test() { off(); } pretest() { off(); } match() { off(); } matchAtStart() { off(); } add() { off(); } set() { off(); } tlds() { off(); } }
+export default LinkifyIt;`,
+      loader: 'js',
+    }));
   },
 };
 
@@ -35,6 +64,7 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    plugins: [stubZodLocales, yamlAsModule],
   },
   {
     ...common,
@@ -44,6 +74,7 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
+    plugins: [stubZodLocales, yamlAsModule],
   },
   {
     ...common,
@@ -52,7 +83,7 @@ const builds = [
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
-    plugins: [stubZodLocales],
+    plugins: [stubLinkify],
   },
 ];
 

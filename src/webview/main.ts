@@ -1,7 +1,5 @@
-// First: configures zod before protocol.ts builds its schemas (see the module for why).
-import './cspSafeZod';
-import { parseHostMessage } from '../protocol';
 import { connectHost } from './hostBridge';
+import { parseHostMessage } from './hostMessages';
 import { PanelApp } from './panelApp';
 
 const host = connectHost();

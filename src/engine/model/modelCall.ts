@@ -1,6 +1,8 @@
 // Room `engine/model`: the one place the Anthropic SDK is called — streaming, retries, aborts, errors made
 // plain. May import: engine/prompt (the request shape), engine/cost (usage types).
-import Anthropic from '@anthropic-ai/sdk';
+import { BaseAnthropic } from '@anthropic-ai/sdk/client';
+import { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/sdk/core/error';
+import { Messages, type MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { MegapromptRequest } from '../prompt/promptLayout';
 import type { Usage } from '../cost/costMeter';
 
@@ -40,9 +42,21 @@ export interface CallHooks {
 
 const RETRYABLE: ReadonlySet<CallError['kind']> = new Set(['rate_limit', 'overloaded', 'server', 'connection']);
 
-export function makeClient(o: { apiKey: string; baseURL?: string | undefined }): Anthropic {
+/**
+ * The SDK's client with the Messages API only. The default export `Anthropic` also constructs every other
+ * resource (models, files, skills, beta, ...), which keeps ~290 KB the engine never calls in each bundle;
+ * the SDK's `BaseAnthropic` is the same client without them.
+ */
+class MessagesClient extends BaseAnthropic {
+  messages: Messages = new Messages(this);
+}
+
+/** What the engine needs of a client: `new Anthropic(...)` (tests) and makeClient()'s both qualify. */
+export type ModelClient = Pick<MessagesClient, 'messages'>;
+
+export function makeClient(o: { apiKey: string; baseURL?: string | undefined }): ModelClient {
   // The engine retries itself (so each retry is visible to the researcher and logged), hence maxRetries: 0.
-  return new Anthropic({ apiKey: o.apiKey, maxRetries: 0, ...(o.baseURL ? { baseURL: o.baseURL } : {}) });
+  return new MessagesClient({ apiKey: o.apiKey, maxRetries: 0, ...(o.baseURL ? { baseURL: o.baseURL } : {}) });
 }
 
 /**
@@ -50,7 +64,7 @@ export function makeClient(o: { apiKey: string; baseURL?: string | undefined }):
  * retry-after (or exponential backoff); once text has arrived a failure keeps the partial text instead,
  * because the researcher has already seen it.
  */
-export async function streamCall(client: Anthropic, request: MegapromptRequest, hooks: CallHooks, apiKey: string): Promise<CallResult> {
+export async function streamCall(client: ModelClient, request: MegapromptRequest, hooks: CallHooks, apiKey: string): Promise<CallResult> {
   const maxRetries = hooks.maxRetries ?? 4;
   const sleep = hooks.sleep ?? abortableSleep;
   for (let attempt = 1; ; attempt++) {
@@ -68,7 +82,7 @@ export async function streamCall(client: Anthropic, request: MegapromptRequest, 
 }
 
 async function attemptCall(
-  client: Anthropic,
+  client: ModelClient,
   request: MegapromptRequest,
   hooks: CallHooks,
   apiKey: string,
@@ -77,7 +91,7 @@ async function attemptCall(
   let usage: Usage | null = null;
   let stopReason: string | null = null;
   try {
-    const stream = client.messages.stream(request as Anthropic.MessageCreateParamsNonStreaming, { signal: hooks.signal });
+    const stream = client.messages.stream(request as MessageCreateParamsNonStreaming, { signal: hooks.signal });
     for await (const ev of stream) {
       if (ev.type === 'message_start') {
         usage = fromApiUsage(ev.message.usage, null);
@@ -91,11 +105,11 @@ async function attemptCall(
     }
     return { outcome: 'complete', text, usage, stopReason };
   } catch (err) {
-    if (hooks.signal.aborted || err instanceof Anthropic.APIUserAbortError) {
+    if (hooks.signal.aborted || err instanceof APIUserAbortError) {
       return { outcome: 'aborted', text, usage, stopReason };
     }
     const error = describeError(err, apiKey);
-    const retryAfterMs = err instanceof Anthropic.APIError ? retryAfter(err.headers) : undefined;
+    const retryAfterMs = err instanceof APIError ? retryAfter(err.headers) : undefined;
     return { outcome: 'failed', text, usage, stopReason, error, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   }
 }
@@ -145,8 +159,8 @@ export function redactKey(message: string, apiKey: string): string {
 export function describeError(err: unknown, apiKey: string): CallError {
   const raw = err instanceof Error ? err.message : String(err);
   const message = redactKey(raw, apiKey);
-  if (err instanceof Anthropic.APIConnectionError) return { kind: 'connection', status: null, message: `Could not reach the model API: ${message}` };
-  if (err instanceof Anthropic.APIError) {
+  if (err instanceof APIConnectionError) return { kind: 'connection', status: null, message: `Could not reach the model API: ${message}` };
+  if (err instanceof APIError) {
     const status = typeof err.status === 'number' ? err.status : null;
     const errorType = (err.error as { error?: { type?: string } } | undefined)?.error?.type;
     if (status === 401 || errorType === 'authentication_error') {

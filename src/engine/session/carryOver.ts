@@ -1,6 +1,5 @@
-import type Anthropic from '@anthropic-ai/sdk';
 import type { Character } from '../cast/characters';
-import { streamCall, type CallResult, type RetryNotice } from '../model/modelCall';
+import { streamCall, type CallResult, type ModelClient, type RetryNotice } from '../model/modelCall';
 import { buildRequest, carryOverRequestText, type CacheTtl, type PromptContext } from '../prompt/promptLayout';
 
 /** What a carry-over call produced: the text that opens the next session's context, and the call itself. */
@@ -14,7 +13,7 @@ export interface CarryOverSummary {
  * continue from. The reply is kept as text: it is reformatted into one block, never interpreted as HTML.
  */
 export async function writeCarryOverSummary(
-  client: Anthropic,
+  client: ModelClient,
   context: Readonly<PromptContext>,
   present: readonly Character[],
   o: { model: string; maxTokens: number; ttl: CacheTtl; apiKey: string; signal: AbortSignal; onRetry?: (n: RetryNotice) => void },

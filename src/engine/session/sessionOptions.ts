@@ -1,4 +1,4 @@
-import type Anthropic from '@anthropic-ai/sdk';
+import type { ModelClient } from '../model/modelCall';
 import type { StreamPart } from '../../protocol';
 import type { Brief, Library } from '../cast/characters';
 import type { PriceOverrides } from '../cost/modelTable';
@@ -33,7 +33,7 @@ export interface PanelSessionOptions {
   /** lowers the model's context window (never raises it). */
   contextWindow?: number | null;
   /** injectable for tests and the benchmark: the API client. */
-  client?: Anthropic;
+  client?: ModelClient;
   /** keeping the prompt cache warm while idle (`dialogue.cacheWarmth`, `--warmth`); default off. */
   warmth?: WarmthMode;
   /** the longest a cache is kept warm after a turn, in minutes (`dialogue.keepWarmMinutes`); default 30. */

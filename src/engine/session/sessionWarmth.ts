@@ -1,4 +1,4 @@
-import type Anthropic from '@anthropic-ai/sdk';
+import type { ModelClient } from '../model/modelCall';
 import type { CacheTtl, MegapromptRequest, PromptContext } from '../prompt/promptLayout';
 import type { SessionMeter } from '../cost/sessionMeter';
 import { streamCall, type CallResult } from '../model/modelCall';
@@ -13,7 +13,7 @@ import type { ResumeOptions, SessionUpdate } from './sessionOptions';
 /** What the session's warmth needs from the turn runner (structural, so neither file imports the other). */
 export interface WarmthHost {
   readonly opts: ResumeOptions;
-  readonly client: Anthropic;
+  readonly client: ModelClient;
   readonly meterState: SessionMeter;
   readonly context: PromptContext;
   readonly answering: boolean;

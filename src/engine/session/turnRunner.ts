@@ -1,9 +1,8 @@
-import type Anthropic from '@anthropic-ai/sdk';
 import { EngineError, type CastState } from '../cast/castState';
 import type { Library } from '../cast/characters';
 import { priceUsage } from '../cost/costMeter';
 import type { SessionMeter } from '../cost/sessionMeter';
-import { makeClient, streamCall, type CallResult, type RetryNotice } from '../model/modelCall';
+import { makeClient, streamCall, type CallResult, type ModelClient, type RetryNotice } from '../model/modelCall';
 import { createTagParser, type EndReason } from '../parse/tagParser';
 import type { ContextLog } from '../prompt/contextLog';
 import { buildRequest, type CacheTtl, type PromptContext } from '../prompt/promptLayout';
@@ -27,7 +26,7 @@ export class TurnRunner implements RedoHost {
   private running: Promise<void> | null = null;
   /** The target of a turn whose call failed before anything arrived, so `retry` can ask again. */
   pendingRetry: { target: string | null } | null = null;
-  client: Anthropic;
+  client: ModelClient;
   /** The cache's warmth: each call's TTL and the keep-warm pings between turns. */
   readonly warmth: SessionWarmth;
 

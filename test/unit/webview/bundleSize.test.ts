@@ -1,0 +1,33 @@
+import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+
+// The production bundles stay small (issue 17): the webview under 150 KB (it validates host messages without
+// zod), the extension well under its 1.1 MB of before (the SDK's Messages client only, no zod locales). A
+// regression, e.g. a value import that drags zod or the whole SDK back in, fails here with the sizes.
+const ROOT = path.join(__dirname, '..', '..', '..');
+const KB = 1024;
+const LIMITS_KB = { 'webview.js': 150, 'extension.js': 600 };
+
+describe('production bundles', function () {
+  this.timeout(120_000);
+
+  it(`webview.js < ${LIMITS_KB['webview.js']} KB and extension.js < ${LIMITS_KB['extension.js']} KB, minified, no source maps`, async () => {
+    const out = await fs.mkdtemp(path.join(os.tmpdir(), 'dp-bundle-size-'));
+    try {
+      await promisify(execFile)(process.execPath, ['esbuild.mjs', '--production', '--outdir', out], { cwd: ROOT });
+      const files = (await fs.readdir(out)).sort();
+      assert.deepEqual(files.filter((f) => f.endsWith('.map')), [], 'a production build writes no source maps');
+      for (const [file, limit] of Object.entries(LIMITS_KB)) {
+        const { size } = await fs.stat(path.join(out, file));
+        assert.ok(size < limit * KB, `${file} is ${(size / KB).toFixed(1)} KB (limit ${limit} KB)`);
+        assert.doesNotMatch(await fs.readFile(path.join(out, file), 'utf8'), /sourceMappingURL/, `${file} points at a source map`);
+      }
+    } finally {
+      await fs.rm(out, { recursive: true, force: true });
+    }
+  });
+});
