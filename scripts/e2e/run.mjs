@@ -4,10 +4,12 @@
 //
 //   node scripts/e2e/run.mjs [--target fixture|extension] [--extension DIR] [--suite DIR|none]
 //        [--ui PATTERN[,PATTERN...]|none] [--workspace DIR] [--setup FILE] [--screenshots DIR]
-//        [--electron]
+//        [--vsix FILE|build|none] [--electron]
 //
 // Each option can also come from the environment: DIALOGUE_E2E_TARGET, _EXTENSION, _SUITE, _UI,
-// _WORKSPACE_SOURCE, _SETUP, _SCREENSHOTS. A target is a preset; the options override its parts.
+// _WORKSPACE_SOURCE, _SETUP, _SCREENSHOTS, _VSIX. A target is a preset; the options override its parts.
+// --vsix: `build` (the extension target's default) packages the repository with scripts/package.mjs; the
+// .vsix is installed into the server and the in-host suite and UI tests run again on that installed copy.
 // PATTERN is a file or `folder/*.ui.ts`. --setup names a module exporting `setup()` that returns
 // `{ env, teardown? }` (e.g. a local API stand-in's URL): that env reaches the extension host and the
 // UI tests. --electron runs the in-host suite in desktop VS Code via @vscode/test-electron instead
@@ -44,8 +46,12 @@ const TARGETS = {
     setup: 'test/e2e/standInSetup.ts',
     env: {},
     mustExist: ['dist/extension.js', 'dist/webview.js'],
+    // `npm run package`'s .vsix, installed into the server: the suite runs on it after the development copy.
+    vsix: 'build',
   },
 };
+/** Where the default target's freshly packaged .vsix goes. */
+const BUILT_VSIX = path.join('out', 'e2e', 'dialogue-panel.vsix');
 const DEFAULT_TARGET = 'extension';
 
 function option(name, envName) {
@@ -95,16 +101,21 @@ function newestSourceMs(dir = path.join(repoRoot, 'src')) {
 
 /** Runs one of the TypeScript runners in test/e2e/ and resolves with its exit code. */
 function runTypeScript(file, env) {
+  return runNode(['--import', 'tsx', path.join('test', 'e2e', file)], env, 'inherit');
+}
+
+/** Runs node with `args` in the repository and resolves with its exit code. */
+function runNode(args, env, stdout) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join('test', 'e2e', file)], {
+    const child = spawn(process.execPath, args, {
       cwd: repoRoot,
       env,
-      stdio: ['ignore', 'inherit', 'inherit'],
+      stdio: ['ignore', stdout, 'inherit'],
     });
     // Let the child clean up its server and browser on Ctrl-C; we only wait for it.
     for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
     child.on('error', (error) => {
-      console.error(`[e2e] could not start ${file}: ${error.message}`);
+      console.error(`[e2e] could not start node ${args.join(' ')}: ${error.message}`);
       resolve(1);
     });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
@@ -122,6 +133,7 @@ async function main() {
   const uiFiles = expandPatterns(option('ui', 'DIALOGUE_E2E_UI') ?? target.ui);
   const workspace = option('workspace', 'DIALOGUE_E2E_WORKSPACE_SOURCE') ?? target.workspace;
   const setup = option('setup', 'DIALOGUE_E2E_SETUP') ?? target.setup;
+  const vsixOption = option('vsix', 'DIALOGUE_E2E_VSIX') ?? target.vsix ?? 'none';
   const screenshots = path.resolve(
     repoRoot,
     option('screenshots', 'DIALOGUE_E2E_SCREENSHOTS') ?? fs.mkdtempSync(path.join(os.tmpdir(), 'dialogue-e2e-screenshots-')),
@@ -145,6 +157,18 @@ async function main() {
     console.log(`[e2e] code-server ${install.reused ? 'reused' : 'installed'} in ${install.seconds.toFixed(1)} s`);
   }
 
+  let vsix = '';
+  if (vsixOption === 'build') {
+    const started = Date.now();
+    const code = await runNode([path.join('scripts', 'package.mjs'), '--out', BUILT_VSIX], { ...process.env }, 'ignore');
+    if (code !== 0) fail('npm run package failed: run `node scripts/package.mjs` to see why');
+    vsix = path.join(repoRoot, BUILT_VSIX);
+    console.log(`[e2e] ${BUILT_VSIX} packaged in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } else if (vsixOption !== 'none') {
+    vsix = path.resolve(repoRoot, vsixOption);
+    if (!fs.existsSync(vsix)) fail(`no .vsix at ${vsix}`);
+  }
+
   let runner = '';
   if (suite && suite !== 'none') {
     const built = await buildSuite({ suiteDir: suite, outDir: path.join('out', 'e2e', targetName) }).catch((error) =>
@@ -165,6 +189,7 @@ async function main() {
     DIALOGUE_E2E_WORKSPACE_SOURCE: workspace ? path.resolve(repoRoot, workspace) : '',
     DIALOGUE_E2E_SETUP: setup ? path.resolve(repoRoot, setup) : '',
     DIALOGUE_E2E_SCREENSHOTS: screenshots,
+    DIALOGUE_E2E_VSIX: vsix,
   });
   const total = ((Date.now() - started) / 1000).toFixed(1);
   const how = electron ? 'desktop VS Code' : 'code-server';

@@ -1,7 +1,7 @@
 // Starts and stops a real VS Code server (the one inside the npm package code-server, installed by
 // scripts/e2e/installCodeServer.mjs) for end-to-end tests. Each start gets fresh user, server and
 // extension folders, so no state leaks between runs.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -16,7 +16,7 @@ export interface CodeServerOptions {
   /** Absolute path of the folder the workbench opens (must exist). */
   workspace: string;
   /** Absolute path of the extension under development; recorded here, loaded by the workbench URL. */
-  extensionDevelopmentPath: string;
+  extensionDevelopmentPath?: string;
   /** Extra environment for the server and so for the extension host (stand-in URL, test key...). */
   env?: Record<string, string>;
   /** server-main.js to run; defaults to $DIALOGUE_CODE_SERVER_MAIN, then the installer's cache folder. */
@@ -25,6 +25,11 @@ export interface CodeServerOptions {
   startTimeoutMs?: number;
   /** Settings merged over QUIET_SETTINGS into the run's user and machine settings. */
   settings?: Record<string, unknown>;
+  /**
+   * A .vsix to install (the server's own `--install-extension`) into this run's extensions folder before
+   * the server starts: windows opened without an extensionDevelopmentPath run that installed copy.
+   */
+  installVsix?: string;
 }
 
 /**
@@ -51,7 +56,7 @@ export interface RunningCodeServer {
   /** The `vscode-remote://` authority the workbench uses for this server's files. */
   remoteAuthority: string;
   workspace: string;
-  extensionDevelopmentPath: string;
+  extensionDevelopmentPath?: string;
   /** The temp folder holding this run's user/server/extensions dirs and server.log. */
   dataDir: string;
   /** Kills the whole process group (the server leaves watchers behind otherwise) and waits for exit. */
@@ -130,6 +135,20 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   });
 }
 
+/** Installs a .vsix with the server's CLI (as `code --install-extension` does) into the given folders. */
+function installVsix(serverMain: string, vsix: string, dirs: string[], env: Record<string, string> | undefined, logFile: string): Promise<void> {
+  if (!fs.existsSync(vsix)) return Promise.reject(new Error(`no .vsix at ${vsix}`));
+  return new Promise((resolve, reject) => {
+    const args = [serverMain, '--install-extension', path.resolve(vsix), '--accept-server-license-terms', ...dirs];
+    execFile(process.execPath, args, { env: serverEnv(env), timeout: 120_000 }, (error, stdout, stderr) => {
+      fs.appendFileSync(logFile, `--install-extension ${vsix}\n${stdout}${stderr}`);
+      if (error) reject(new Error(`installing ${vsix} failed: ${(stderr || stdout || error.message).trim()}`));
+      else if (!/successfully installed/i.test(stdout)) reject(new Error(`installing ${vsix} did not report success: ${stdout.trim()}`));
+      else resolve();
+    });
+  });
+}
+
 export async function startCodeServer(options: CodeServerOptions): Promise<RunningCodeServer> {
   const serverMain = options.serverMain ?? defaultServerMain();
   if (!fs.existsSync(serverMain)) {
@@ -146,6 +165,12 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     fs.writeFileSync(path.join(dataDir, 'user', scope, 'settings.json'), settings);
   }
   const logFile = path.join(dataDir, 'server.log');
+  const dirs = [
+    ...['--user-data-dir', path.join(dataDir, 'user')],
+    ...['--server-data-dir', path.join(dataDir, 'server')],
+    ...['--extensions-dir', path.join(dataDir, 'extensions')],
+  ];
+  if (options.installVsix) await installVsix(serverMain, options.installVsix, dirs, options.env, logFile);
   const log = fs.openSync(logFile, 'a');
   const args = [
     serverMain,
@@ -155,9 +180,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     '--enable-smoke-test-driver',
     '--disable-workspace-trust',
     '--disable-telemetry',
-    ...['--user-data-dir', path.join(dataDir, 'user')],
-    ...['--server-data-dir', path.join(dataDir, 'server')],
-    ...['--extensions-dir', path.join(dataDir, 'extensions')],
+    ...dirs,
   ];
   // detached = setsid(): the server becomes the leader of its own process group, so stop() can kill
   // it together with the file watchers and extension hosts it forks.
@@ -207,7 +230,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     port,
     remoteAuthority: `127.0.0.1:${port}`,
     workspace: options.workspace,
-    extensionDevelopmentPath: options.extensionDevelopmentPath,
+    ...(options.extensionDevelopmentPath ? { extensionDevelopmentPath: options.extensionDevelopmentPath } : {}),
     dataDir,
     stop,
   };

@@ -12,7 +12,14 @@ export const CONFIG_ENV = {
   workspaceSource: 'DIALOGUE_E2E_WORKSPACE_SOURCE',
   screenshots: 'DIALOGUE_E2E_SCREENSHOTS',
   setup: 'DIALOGUE_E2E_SETUP',
+  vsix: 'DIALOGUE_E2E_VSIX',
 } as const;
+
+/**
+ * Which copies of the extension a pass tests: `development` (the repository, loaded as the extension under
+ * development) and `installed` (the .vsix, installed into the server's extensions folder).
+ */
+export type ExtensionCopy = 'development' | 'installed';
 
 /** One e2e pass. `extension` always exists; empty optional parts are skipped. */
 export interface E2eConfig {
@@ -25,6 +32,8 @@ export interface E2eConfig {
   screenshotsDir: string;
   /** Module exporting `setup(): Promise<E2eSetup>`. */
   setupModule?: string;
+  /** The .vsix to install and test as the `installed` copy, after the development copy; absent: development only. */
+  vsix?: string;
 }
 
 /** What a setup module's setup() returns: env for the server and UI tests, and a cleanup. */
@@ -47,6 +56,7 @@ export function readE2eConfig(env: NodeJS.ProcessEnv = process.env): E2eConfig {
     ...(env[CONFIG_ENV.workspaceSource] ? { workspaceSource: env[CONFIG_ENV.workspaceSource] } : {}),
     screenshotsDir,
     ...(env[CONFIG_ENV.setup] ? { setupModule: env[CONFIG_ENV.setup] } : {}),
+    ...(env[CONFIG_ENV.vsix] ? { vsix: env[CONFIG_ENV.vsix] } : {}),
   };
 }
 

@@ -44,10 +44,14 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 }
 
-/** The workbench address that opens `workspace` with the extension under development (and tests) loaded. */
+/**
+ * The workbench address that opens `workspace` with the extension under development (and tests) loaded.
+ * Without an extensionDevelopmentPath the window runs the extensions installed on the server.
+ */
 export function workbenchUrl(target: WorkbenchTarget, extensionTestsPath?: string): string {
   const remote = (file: string): string => `vscode-remote://${target.remoteAuthority}${path.resolve(file)}`;
-  const payload: Array<[string, string]> = [['extensionDevelopmentPath', remote(target.extensionDevelopmentPath)]];
+  const payload: Array<[string, string]> = [];
+  if (target.extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remote(target.extensionDevelopmentPath)]);
   if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
   return (
     `${target.url}/?folder=${encodeURIComponent(path.resolve(target.workspace))}` +
@@ -130,7 +134,8 @@ export async function reloadWindow(page: Page): Promise<void> {
 }
 
 export interface ExtensionTestsOptions {
-  extensionDevelopmentPath: string;
+  /** The extension under development; omitted, the window runs the server's installed extensions. */
+  extensionDevelopmentPath?: string;
   /** The compiled runner (out/e2e/.../index.js) exporting run(). */
   extensionTestsPath: string;
   workspace: string;
@@ -156,7 +161,7 @@ export async function runExtensionTests(options: ExtensionTestsOptions): Promise
     options.server ??
     (await startCodeServer({
       workspace: options.workspace,
-      extensionDevelopmentPath: options.extensionDevelopmentPath,
+      ...(options.extensionDevelopmentPath ? { extensionDevelopmentPath: options.extensionDevelopmentPath } : {}),
       ...(options.env ? { env: options.env } : {}),
     }));
   const browser = options.browser ?? (await launchChromium());
@@ -164,7 +169,7 @@ export async function runExtensionTests(options: ExtensionTestsOptions): Promise
     url: server.url,
     remoteAuthority: server.remoteAuthority,
     workspace: options.workspace,
-    extensionDevelopmentPath: options.extensionDevelopmentPath,
+    ...(options.extensionDevelopmentPath ? { extensionDevelopmentPath: options.extensionDevelopmentPath } : {}),
   };
   let page: Page | undefined;
   let timer: NodeJS.Timeout | undefined;

@@ -1,19 +1,32 @@
 // One offline e2e pass, run by scripts/e2e/run.mjs under `node --import tsx` (configuration: see
 // e2eConfig.ts): one VS Code server and one Chromium for everything; first the in-host mocha suite,
-// then the UI test files in a mocha child process that reuses both through environment variables.
-// Exit code 0 only when every part passed.
+// then the UI test files in a mocha child process that reuses both through environment variables. With a
+// .vsix, both run twice: on the development copy, then on the installed one. Exit code 0 only when every
+// part passed.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 import { startCodeServer } from './codeServer';
-import { freshWorkspace, readE2eConfig, runSetup } from './e2eConfig';
+import { freshWorkspace, readE2eConfig, runSetup, type ExtensionCopy } from './e2eConfig';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, runExtensionTests } from './runInCodeServer';
 import { UI_ENV } from './uiSession';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const UI_TEST_TIMEOUT_MS = 120_000;
+/** Where the real extension's in-host suite writes `activation-<copy>.json` (suite/extensionUnderTest.ts). */
+const ACTIVATION_FIGURES = path.join(repoRoot, 'out', 'e2e', 'figures');
+
+/** Whether the in-host suite wrote the activation figure of `copy` since `since`: proof of which copy ran. */
+function activationFigureWritten(copy: ExtensionCopy, since: number): boolean {
+  const file = path.join(ACTIVATION_FIGURES, `activation-${copy}.json`);
+  try {
+    return fs.statSync(file).mtimeMs >= since && (JSON.parse(fs.readFileSync(file, 'utf8')) as { copy?: string }).copy === copy;
+  } catch {
+    return false;
+  }
+}
 
 function say(line: string): void {
   process.stdout.write(`[e2e] ${line}\n`);
@@ -76,42 +89,61 @@ async function main(): Promise<number> {
     say(`chromium up in ${seconds(started)}`);
 
     started = Date.now();
-    // The server is not tied to a folder: each window names its own workspace in its URL.
-    const server = await startCodeServer({ workspace: os.tmpdir(), extensionDevelopmentPath: config.extension, env: setup.env });
+    // The server is not tied to a folder: each window names its own workspace in its URL. With a .vsix, it
+    // is installed into the server's extensions folder first; a window that names no extensionDevelopmentPath
+    // runs that installed copy, one that does runs the repository (which then takes the installed one's place).
+    const server = await startCodeServer({
+      workspace: os.tmpdir(),
+      extensionDevelopmentPath: config.extension,
+      env: setup.env,
+      ...(config.vsix ? { installVsix: config.vsix } : {}),
+    });
     cleanups.push(() => server.stop());
-    say(`VS Code server up at ${server.url} in ${seconds(started)}`);
+    say(`VS Code server up at ${server.url} in ${seconds(started)}${config.vsix ? ` (${relative(config.vsix)} installed)` : ''}`);
 
-    if (config.suiteRunner) {
-      started = Date.now();
-      say(`in-host suite ${relative(config.suiteRunner)} on ${relative(config.extension)}`);
-      const browser = await chromium.connect(browserServer.wsEndpoint());
-      const code = await runExtensionTests({
-        extensionDevelopmentPath: config.extension,
-        extensionTestsPath: config.suiteRunner,
-        workspace: workspace(),
-        server,
-        browser,
-        screenshotsDir: config.screenshotsDir,
-      });
-      await browser.close();
-      say(`in-host suite exited ${code} after ${seconds(started)}`);
-      if (code !== 0) failed += 1;
-    }
+    const copies: ExtensionCopy[] = config.vsix ? ['development', 'installed'] : ['development'];
+    for (const copy of copies) {
+      const what = copy === 'installed' ? `the installed ${path.basename(config.vsix!)}` : relative(config.extension);
+      const developmentPath = copy === 'development' ? { extensionDevelopmentPath: config.extension } : {};
+      if (config.suiteRunner) {
+        started = Date.now();
+        say(`in-host suite ${relative(config.suiteRunner)} on ${what}`);
+        const browser = await chromium.connect(browserServer.wsEndpoint());
+        const code = await runExtensionTests({
+          ...developmentPath,
+          extensionTestsPath: config.suiteRunner,
+          workspace: workspace(),
+          server,
+          browser,
+          screenshotsDir: config.screenshotsDir,
+        });
+        await browser.close();
+        say(`in-host suite (${copy}) exited ${code} after ${seconds(started)}`);
+        if (code !== 0) failed += 1;
+        else if (config.vsix && !activationFigureWritten(copy, started)) {
+          say(`the ${copy} window did not report activating the ${copy} copy (no fresh ${copy} figure in ${relative(ACTIVATION_FIGURES)})`);
+          failed += 1;
+        }
+      }
 
-    if (config.uiFiles.length > 0) {
-      started = Date.now();
-      say(`UI tests ${config.uiFiles.map(relative).join(', ')}`);
-      const code = await runUiFiles(config.uiFiles, {
-        ...process.env,
-        ...setup.env,
-        [UI_ENV.url]: server.url,
-        [UI_ENV.browserWs]: browserServer.wsEndpoint(),
-        [UI_ENV.workspace]: workspace(),
-        [UI_ENV.extension]: config.extension,
-        [UI_ENV.screenshots]: config.screenshotsDir,
-      });
-      say(`UI tests exited ${code} after ${seconds(started)}`);
-      if (code !== 0) failed += 1;
+      if (config.uiFiles.length > 0) {
+        started = Date.now();
+        say(`UI tests ${config.uiFiles.map(relative).join(', ')} on ${what}`);
+        // The installed copy's screenshots go beside the development ones' (which may be docs/screenshots).
+        const screenshots = copy === 'installed' ? path.join(config.screenshotsDir, 'installed') : config.screenshotsDir;
+        const code = await runUiFiles(config.uiFiles, {
+          ...process.env,
+          ...setup.env,
+          [UI_ENV.url]: server.url,
+          [UI_ENV.browserWs]: browserServer.wsEndpoint(),
+          [UI_ENV.workspace]: workspace(),
+          [UI_ENV.extension]: config.extension,
+          [UI_ENV.copy]: copy,
+          [UI_ENV.screenshots]: screenshots,
+        });
+        say(`UI tests (${copy}) exited ${code} after ${seconds(started)}`);
+        if (code !== 0) failed += 1;
+      }
     }
   } catch (error) {
     say(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -17,6 +17,8 @@ export const UI_ENV = {
   workspace: 'DIALOGUE_E2E_WORKSPACE',
   extension: CONFIG_ENV.extension,
   screenshots: CONFIG_ENV.screenshots,
+  /** `installed`: the window runs the server's installed .vsix instead of the extension under development. */
+  copy: 'DIALOGUE_E2E_COPY',
 } as const;
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -54,7 +56,8 @@ export async function startUiSession(options: UiSessionOptions = {}): Promise<Ui
   let target: WorkbenchTarget;
   const sharedUrl = env[UI_ENV.url];
   if (sharedUrl) {
-    target = { url: sharedUrl, remoteAuthority: new URL(sharedUrl).host, workspace, extensionDevelopmentPath };
+    const installed = env[UI_ENV.copy] === 'installed';
+    target = { url: sharedUrl, remoteAuthority: new URL(sharedUrl).host, workspace, ...(installed ? {} : { extensionDevelopmentPath }) };
   } else {
     ownServer = await startCodeServer({ workspace, extensionDevelopmentPath, ...(options.env ? { env: options.env } : {}) });
     target = ownServer;

@@ -1,9 +1,10 @@
-// In the real extension host: the extension activates from the development path, registers every command
+// In the real extension host: the extension activates (lazily, timed; from the development path or the
+// installed .vsix, whichever the harness loaded), registers every command
 // of SPEC 8 under its contract id, and contributes the settings with their defaults.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activeExtension, EXTENSION_ID, SPEC_COMMANDS, workspaceRoot } from './extensionUnderTest';
+import { activeExtension, EXTENSION_ID, SPEC_COMMANDS, workspaceRoot, writeActivationFigure } from './extensionUnderTest';
 
 interface Manifest {
   main: string;
@@ -35,14 +36,21 @@ function manifest(extension: vscode.Extension<unknown>): Manifest {
 }
 
 describe('Dialogue extension: activation, commands, settings', () => {
-  it('activates from the development path with the bundled entry point', async () => {
-    const extension = await activeExtension();
+  it('stays inactive until needed, then activates with the bundled entry point (timed)', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is not among the loaded extensions`);
+    // No onStartupFinished: nothing in this workspace (no command, no panel, no unclosed journal) asks for it.
+    assert.equal(extension.isActive, false, 'the extension activated before anything needed it');
+    const started = performance.now();
+    await extension.activate();
+    const activationMs = performance.now() - started;
     assert.equal(extension.isActive, true);
     assert.equal(extension.id, EXTENSION_ID);
-    // The harness loads the repository itself, so the bundle under test is dist/extension.js of this tree.
     assert.equal(manifest(extension).main, './dist/extension.js');
     assert.ok(path.isAbsolute(extension.extensionPath));
     assert.ok(workspaceRoot().includes('dialogue-e2e-workspace-'), `unexpected workspace ${workspaceRoot()}`);
+    const figure = writeActivationFigure(extension, activationMs);
+    console.log(`      activation in VS Code (${figure.copy} copy): ${activationMs.toFixed(1)} ms`);
   });
 
   it('registers every SPEC 8 command under its exact id', async () => {

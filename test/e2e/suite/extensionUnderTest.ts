@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SESSION_FILES } from '../../../src/engine/store/sessionFiles';
+import type { ExtensionCopy } from '../e2eConfig';
 
 /** `<publisher>.<name>` from the repository's package.json. */
 export const EXTENSION_ID = 'dialogue-research.dialogue-panel';
@@ -33,6 +34,33 @@ export async function activeExtension(): Promise<vscode.Extension<unknown>> {
   assert.ok(extension, `${EXTENSION_ID} is not among the ${vscode.extensions.all.length} loaded extensions`);
   await extension.activate();
   return extension;
+}
+
+/**
+ * Where the in-host suite leaves its activation figure for bench/footprintBench.ts: out/e2e/figures/ (the
+ * suite runs from out/e2e/<target>/, on the same machine as the server).
+ */
+export const ACTIVATION_FIGURES_DIR = path.join(__dirname, '..', 'figures');
+
+/**
+ * Records how long `activate()` took for the copy this window loaded, as
+ * `activation-<copy>.json` ({ copy, activation_ms, extension_path, vscode_version, measured_at }).
+ */
+export function writeActivationFigure(extension: vscode.Extension<unknown>, activationMs: number): { copy: ExtensionCopy; file: string } {
+  // The suite is built into <repo>/out/e2e/<target>/, so the repository is three folders up.
+  const repository = path.resolve(__dirname, '..', '..', '..');
+  const copy: ExtensionCopy = path.resolve(extension.extensionPath) === repository ? 'development' : 'installed';
+  fs.mkdirSync(ACTIVATION_FIGURES_DIR, { recursive: true });
+  const file = path.join(ACTIVATION_FIGURES_DIR, `activation-${copy}.json`);
+  const figure = {
+    copy,
+    activation_ms: Math.round(activationMs * 10) / 10,
+    extension_path: extension.extensionPath,
+    vscode_version: vscode.version,
+    measured_at: new Date().toISOString(),
+  };
+  fs.writeFileSync(file, `${JSON.stringify(figure, null, 2)}\n`);
+  return { copy, file };
 }
 
 /** The workspace folder the harness opened (a plain path: the extension host runs on the server). */
