@@ -79,7 +79,33 @@ async function activationMs(scratch: string, dist: string, runs: number): Promis
   ];
 }
 
-/** footprint.*: production bundle sizes in KB (1024 bytes) and extension activation time. */
+/** Where the e2e suite's in-host test leaves `activation-<copy>.json` (test/e2e/suite/extensionUnderTest.ts). */
+export const E2E_ACTIVATION_DIR = path.join(REPO_ROOT, 'out', 'e2e', 'figures');
+
+/**
+ * Activation inside real VS Code, as the last e2e run measured it (`npm run test:e2e`): `await
+ * extension.activate()` in the extension host, from inactive, for the development copy (dist/, a development
+ * build) and the installed .vsix (production bundles). Read from the e2e run's files, so skipped without one.
+ */
+export async function e2eActivationFigures(dir = E2E_ACTIVATION_DIR): Promise<Figure[]> {
+  const copies = [
+    ['development', 'footprint.activation_vscode_ms'],
+    ['installed', 'footprint.activation_vscode_installed_ms'],
+  ] as const;
+  const figures: Figure[] = [];
+  for (const [copy, name] of copies) {
+    try {
+      const read = JSON.parse(await fs.readFile(path.join(dir, `activation-${copy}.json`), 'utf8')) as { activation_ms?: unknown; measured_at?: unknown; vscode_version?: unknown };
+      if (typeof read.activation_ms !== 'number') throw new Error('no activation_ms');
+      figures.push(figure(name, read.activation_ms, `in VS Code ${String(read.vscode_version)} (code-server), ${copy} copy, e2e run of ${String(read.measured_at)}`));
+    } catch (err) {
+      figures.push(skipped(name, `no e2e figure (${(err as Error).message.split('\n')[0]}): run \`npm run test:e2e\` first`));
+    }
+  }
+  return figures;
+}
+
+/** footprint.*: production bundle sizes in KB (1024 bytes) and extension activation time (stub and real VS Code). */
 export async function runFootprintBench(o: FootprintBenchOptions = {}): Promise<Figure[]> {
   const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'dp-bench-footprint-'));
   try {
@@ -92,6 +118,7 @@ export async function runFootprintBench(o: FootprintBenchOptions = {}): Promise<
     }
     if ((await sizeKb(path.join(dist, 'extension.js'))) === null) figures.push(skipped('footprint.activation_ms', 'no production extension.js to activate'));
     else figures.push(...(await activationMs(scratch, dist, o.activationRuns ?? 5)));
+    figures.push(...(await e2eActivationFigures()));
     return figures;
   } finally {
     await fs.rm(scratch, { recursive: true, force: true });

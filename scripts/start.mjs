@@ -1,6 +1,8 @@
 // `npm start`: build, then open a real VS Code with the extension loaded on this repository's sample
 // workspace. The desktop `code` is used when it is installed; otherwise a real VS Code server (the npm
 // package code-server, installed once outside the clone) runs on localhost and its address is printed.
+// Ending this process by Ctrl+C, SIGTERM or SIGHUP (closing the terminal) also stops that server.
+// DIALOGUE_START_NO_BUILD=1 skips the build (tests that already built use it).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,8 +10,10 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const workspace = path.resolve(process.argv[2] ?? root);
 
-execFileSync(process.execPath, ['--import', 'tsx', 'scripts/genSchema.ts'], { cwd: root, stdio: 'inherit' });
-execFileSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'inherit' });
+if (!process.env.DIALOGUE_START_NO_BUILD) {
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/genSchema.ts'], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'inherit' });
+}
 
 const hasCode = !process.env.DIALOGUE_START_BROWSER && spawnSync('code', ['--version'], { stdio: 'ignore' }).status === 0;
 if (hasCode) {
@@ -21,8 +25,8 @@ if (hasCode) {
     cwd: root,
     stdio: 'inherit',
   });
-  const stop = () => child.kill('SIGTERM');
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  child.on('exit', (code) => process.exit(code ?? 0));
+  // The child owns the server (in its own process group) and stops it on SIGTERM; whatever ends this process
+  // is passed on as SIGTERM, then this process waits for the child to finish stopping before it exits.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill('SIGTERM'));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }

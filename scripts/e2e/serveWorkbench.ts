@@ -1,8 +1,29 @@
 // The browser half of `npm start`: a real VS Code server with the extension under development, kept
-// running until Ctrl+C. Uses the same install and launcher as the end-to-end tests.
+// running until Ctrl+C, SIGTERM or SIGHUP (closing the terminal), each of which stops the server too. Uses the
+// same install and launcher as the end-to-end tests.
 import * as path from 'node:path';
-import { startCodeServer } from '../../test/e2e/codeServer';
+import { startCodeServer, type RunningCodeServer } from '../../test/e2e/codeServer';
 import { workbenchUrl } from '../../test/e2e/runInCodeServer';
+
+/** The line naming the server's process group, so a caller (or a test) can check it is gone after a stop. */
+export const SERVER_GROUP_PREFIX = 'VS Code server process group: ';
+
+let server: RunningCodeServer | undefined;
+let stopping = false;
+
+async function stop(signal: NodeJS.Signals): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write(`${signal}: stopping the VS Code server\n`);
+  // A signal during startup is remembered: main() stops the server as soon as it exists.
+  if (!server) return;
+  await server.stop();
+  process.exit(0);
+}
+
+// Registered before anything starts, so no window of startup leaves a server behind (the server runs in its
+// own process group and would outlive this process otherwise).
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));
 
 async function main(): Promise<void> {
   const root = path.resolve(__dirname, '..', '..');
@@ -12,19 +33,18 @@ async function main(): Promise<void> {
   const port = Number(process.env.DIALOGUE_PORT ?? 0) || undefined;
   const env: Record<string, string> = {};
   for (const k of ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL']) if (process.env[k]) env[k] = process.env[k]!;
-  const server = await startCodeServer({ workspace, extensionDevelopmentPath: root, env, ...(port ? { port } : {}) });
+  server = await startCodeServer({ workspace, extensionDevelopmentPath: root, env, ...(port ? { port } : {}) });
+  if (stopping) {
+    await server.stop();
+    process.exit(0);
+  }
   const url = workbenchUrl(server);
   process.stdout.write(
     `\nDialogue Panel is running in a real VS Code at:\n\n  ${url}\n\nOpen it in a browser, then run "Dialogue: Start Panel" from the command palette (F1).\n` +
       (env.ANTHROPIC_API_KEY ? 'Using ANTHROPIC_API_KEY from this shell.\n' : 'No ANTHROPIC_API_KEY in this shell: run "Dialogue: Set API Key" in the workbench.\n') +
+      `${SERVER_GROUP_PREFIX}${server.pid}\n` +
       'Press Ctrl+C to stop.\n',
   );
-  const stop = async (): Promise<void> => {
-    await server.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
 }
 
 main().catch((err: unknown) => {

@@ -53,6 +53,8 @@ export interface RunningCodeServer {
   /** `http://127.0.0.1:PORT` without a trailing slash. */
   url: string;
   port: number;
+  /** The server's process id, which is also its process group's (it is spawned detached). */
+  pid: number;
   /** The `vscode-remote://` authority the workbench uses for this server's files. */
   remoteAuthority: string;
   workspace: string;
@@ -228,6 +230,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   return {
     url,
     port,
+    pid,
     remoteAuthority: `127.0.0.1:${port}`,
     workspace: options.workspace,
     ...(options.extensionDevelopmentPath ? { extensionDevelopmentPath: options.extensionDevelopmentPath } : {}),

@@ -40,6 +40,15 @@ function relative(file: string): string {
   return path.relative(repoRoot, file) || '.';
 }
 
+/** A folder holding an extension manifest and nothing else (removed with the workspaces). */
+function manifestOnlyExtension(cleanup: string[]): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dialogue-e2e-test-host-'));
+  cleanup.push(dir);
+  const manifest = { name: 'installed-copy-test-host', publisher: 'dialogue-e2e', version: '0.0.0', engines: { vscode: '*' } };
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest));
+  return dir;
+}
+
 function runUiFiles(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const mocha = require.resolve('mocha/bin/mocha.js');
   const args = ['--import', 'tsx', mocha, '--no-config', '--reporter', 'spec', '--timeout', String(UI_TEST_TIMEOUT_MS), ...files];
@@ -106,11 +115,15 @@ async function main(): Promise<number> {
       const what = copy === 'installed' ? `the installed ${path.basename(config.vsix!)}` : relative(config.extension);
       const developmentPath = copy === 'development' ? { extensionDevelopmentPath: config.extension } : {};
       if (config.suiteRunner) {
+        // VS Code runs an extensionTestsPath only in a window with an extension under development: the
+        // installed copy's in-host run gets a manifest-only one of another id, so the Dialogue extension it
+        // finds is the installed one.
+        const testHost = copy === 'installed' ? { extensionDevelopmentPath: manifestOnlyExtension(workspaces) } : developmentPath;
         started = Date.now();
         say(`in-host suite ${relative(config.suiteRunner)} on ${what}`);
         const browser = await chromium.connect(browserServer.wsEndpoint());
         const code = await runExtensionTests({
-          ...developmentPath,
+          ...testHost,
           extensionTestsPath: config.suiteRunner,
           workspace: workspace(),
           server,

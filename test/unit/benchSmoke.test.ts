@@ -1,8 +1,12 @@
 import { strict as assert } from 'node:assert';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { Character } from '../../src/engine/cast/characters';
 import { buildRequest, openingSystem, type PromptContext } from '../../src/engine/prompt/promptLayout';
 import { runCostBench } from '../../bench/costBench';
 import type { Figure } from '../../bench/figures';
+import { e2eActivationFigures } from '../../bench/footprintBench';
 import { runLatencyBench } from '../../bench/latencyBench';
 import { BENCHMARKS } from '../../bench/main';
 import { naiveRequests } from '../../bench/naiveLayout';
@@ -110,6 +114,22 @@ describe('benchmarks', function () {
     it('engine latency', async () => {
       const f = assertFigures(await runLatencyBench({ replyBytes: 4 * 1024 }), ['engine.latency_p50_ms', 'engine.latency_p99_ms']);
       assert.ok(f.get('engine.deltas')! > 100);
+    });
+
+    it('footprint: reads the e2e run\'s activation figures, and says what to run when there are none', async () => {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'dp-bench-e2e-'));
+      try {
+        await writeFile(path.join(dir, 'activation-installed.json'), JSON.stringify({ copy: 'installed', activation_ms: 41.5, vscode_version: '1.100.3', measured_at: '2026-12-01T22:00:00Z' }));
+        const figures = await e2eActivationFigures(dir);
+        const installed = figures.find((f) => f.name === 'footprint.activation_vscode_installed_ms');
+        assert.equal(installed?.value, 41.5);
+        assert.match(installed?.note ?? '', /VS Code 1\.100\.3.*installed copy/);
+        const development = figures.find((f) => f.name === 'footprint.activation_vscode_ms');
+        assert.equal(development?.value, null);
+        assert.match(development?.note ?? '', /npm run test:e2e/);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
 
     it('turn overhead (engine only)', async () => {
