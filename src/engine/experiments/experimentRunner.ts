@@ -1,0 +1,194 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import * as path from 'node:path';
+import { EngineError } from '../cast/castState';
+import { makeClient } from '../model/modelCall';
+import type { PriceOverrides } from '../cost/modelTable';
+import { PanelSession } from '../session/panelSession';
+import { estimateRun } from './costEstimate';
+import type { ExperimentPlan, PlannedRun } from './experimentPlan';
+import { ExperimentStore, type RunRecord } from './experimentStore';
+import { isComplete, reconcile, recordedSpend } from './runReconcile';
+import { countSession } from './sessionCounts';
+import { readSessionLog, writeSummaryCsv } from './summaryCsv';
+import { gatedClient, RequestGate } from './requestGate';
+
+/** What the runner tells its watcher (the CLI's progress bar, the VS Code notification). */
+export type RunnerUpdate =
+  | { kind: 'start'; total: number; done: number; toRun: number; adopted: number; discarded: number }
+  | { kind: 'run'; run: RunRecord; done: number; total: number; spendUsd: number }
+  | { kind: 'spend'; spendUsd: number }
+  | { kind: 'notice'; message: string };
+
+/** How to execute a plan. `client` is injectable (tests, the benchmark); else one is made from key and URL. */
+export interface RunnerOptions {
+  outDir: string;
+  concurrency: number;
+  budgetUsd: number | null;
+  apiKey: string;
+  baseURL?: string;
+  prices?: PriceOverrides;
+  client?: Anthropic;
+  onUpdate?: (u: RunnerUpdate) => void;
+}
+
+/** How an experiment ended: `status` done when every run is done. */
+export interface RunnerResult {
+  dir: string;
+  status: 'done' | 'stopped' | 'incomplete';
+  spendUsd: number;
+  /** why it stopped early (budget, a fatal API error, Ctrl+C), if it did */
+  reason: string | null;
+}
+
+/** Errors that no other run can get past either: stop starting runs. */
+const FATAL = new Set(['authentication', 'permission', 'not_found', 'invalid_request']);
+
+/**
+ * Plays every pending run of a plan through the ordinary PanelSession (the code `play` uses), at most
+ * `concurrency` requests in flight, resuming whatever an earlier invocation left. One instance per experiment.
+ */
+export class ExperimentRunner {
+  private stopping: string | null = null;
+  private readonly live = new Map<string, { session: PanelSession; usd: number }>();
+  private store!: ExperimentStore;
+  private readonly gate: RequestGate;
+
+  constructor(
+    private readonly plan: ExperimentPlan,
+    private readonly o: RunnerOptions,
+  ) {
+    this.gate = new RequestGate(o.concurrency);
+  }
+
+  get dir(): string {
+    return this.o.outDir;
+  }
+
+  /** Ctrl+C: no new runs start, runs in flight stop now and close as stopped; a later `run` resumes them. */
+  stop(reason = 'interrupted'): void {
+    this.stopping ??= reason;
+    for (const { session } of this.live.values()) session.stop();
+  }
+
+  async run(): Promise<RunnerResult> {
+    const estimates = new Map(this.plan.runs.map((r) => [r.id, estimateRun(r, this.plan.library, { batch: false, ...(this.o.prices ? { prices: this.o.prices } : {}) })]));
+    const total = [...estimates.values()].reduce<number | null>((a, e) => (a === null || e.usd === null ? null : a + e.usd), 0);
+    this.store = await ExperimentStore.open(this.o.outDir, this.plan, total);
+    const { adopted, discarded } = await reconcile(this.store, this.plan.runs);
+    const pending = this.plan.runs.filter((r) => this.store.run(r.id).status !== 'done');
+    this.emit({ kind: 'start', total: this.plan.runs.length, done: this.doneCount(), toRun: pending.length, adopted, discarded });
+    await this.store.update((d) => (d.status = 'running'));
+    const base = this.o.client ?? makeClient({ apiKey: this.o.apiKey, ...(this.o.baseURL ? { baseURL: this.o.baseURL } : {}) });
+    const client = gatedClient(base, this.gate);
+
+    const queue = [...pending];
+    const worker = async (): Promise<void> => {
+      for (let run = queue.shift(); run && !this.stopping; run = queue.shift()) {
+        const next = estimates.get(run.id)?.usd ?? 0;
+        if (this.o.budgetUsd !== null && this.spend() + next > this.o.budgetUsd) {
+          this.stopping ??= `budget: $${this.spend().toFixed(4)} spent + $${next.toFixed(4)} estimated for the next run would pass --budget $${this.o.budgetUsd}; no new runs started (${queue.length + 1} left)`;
+          break;
+        }
+        await this.playRun(run, client);
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(this.o.concurrency, Math.max(1, queue.length)) }, worker));
+    } finally {
+      await this.finish();
+    }
+    const allDone = this.doneCount() === this.plan.runs.length;
+    const status = allDone ? 'done' : this.stopping === 'interrupted' ? 'stopped' : 'incomplete';
+    return { dir: this.o.outDir, status, spendUsd: this.store.data.spend_usd, reason: allDone ? null : this.stopping };
+  }
+
+  private async finish(): Promise<void> {
+    const allDone = this.doneCount() === this.plan.runs.length;
+    await this.store.update((d) => {
+      d.spend_usd = recordedSpend(d);
+      d.status = allDone ? 'done' : this.stopping === 'interrupted' ? 'stopped' : 'incomplete';
+    });
+    await writeSummaryCsv(this.o.outDir, this.store.data);
+  }
+
+  private async playRun(run: PlannedRun, client: Anthropic): Promise<void> {
+    const rec = this.store.run(run.id);
+    const c = run.condition;
+    const library = this.plan.library;
+    const session = await PanelSession.start({
+      library,
+      cast: c.cast,
+      brief: c.brief === null ? null : library.briefs.get(c.brief)!,
+      title: `${run.id} ${this.plan.spec.name}`,
+      model: c.model,
+      maxTokens: c.max_tokens,
+      cacheTtl: c.ttl,
+      deliberationDepth: c.depth,
+      sessionsDir: this.store.sessionsDir,
+      apiKey: this.o.apiKey,
+      client,
+      ...(this.o.prices ? { prices: this.o.prices } : {}),
+    });
+    const live = { session, usd: 0 };
+    this.live.set(run.id, live);
+    let failure: string | null = null;
+    session.onUpdate((u) => {
+      if (u.kind !== 'event') return;
+      const e = u.event;
+      if (e.type === 'cost' && e.usd !== null) {
+        live.usd += e.usd;
+        this.emit({ kind: 'spend', spendUsd: this.spend() });
+      } else if (e.type === 'error' && e.kind !== 'stopped') {
+        failure ??= `${e.kind}: ${e.message}`;
+        if (FATAL.has(e.kind)) this.stop(`run ${run.id} failed with an error no run can get past — ${e.message}`);
+      }
+    });
+    await this.store.update(() => Object.assign(rec, { status: 'running', session: path.basename(session.dir), started_at: new Date().toISOString(), usd: null, service_tier: 'standard' }));
+    if (this.stopping) session.stop();
+    try {
+      for (const a of run.actions) {
+        if (this.stopping || failure) break;
+        if ('add' in a) session.queueJoin(library.characters.get(a.add)!);
+        else if ('retire' in a) session.queueRetire(a.retire);
+        else if ('regenerate' in a) await session.regenerate();
+        else if ('edit' in a) await session.edit(a.edit);
+        else if ('rewind' in a) await session.rewind(a.rewind);
+        else await session.say(a.say, a.to ?? null);
+      }
+    } catch (err) {
+      if (!(err instanceof EngineError)) throw err;
+      failure ??= err.message;
+    } finally {
+      const { dir } = await session.close();
+      this.live.delete(run.id);
+      const log = await readSessionLog(dir);
+      const counts = log ? countSession(log) : null;
+      const done = counts !== null && isComplete(counts, run);
+      await this.store.update((d) => {
+        Object.assign(rec, {
+          status: done ? 'done' : failure ? 'failed' : 'stopped',
+          usd: counts?.usd ?? null,
+          ended_at: new Date().toISOString(),
+          ...(done ? {} : { reason: failure ?? `stopped (${this.stopping ?? 'interrupted'}) before every turn was played` }),
+        });
+        d.spend_usd = recordedSpend(d);
+      });
+      this.emit({ kind: 'run', run: rec, done: this.doneCount(), total: this.plan.runs.length, spendUsd: this.spend() });
+    }
+  }
+
+  /** Spend so far: what experiment.json records plus what the runs in flight have cost until now. */
+  private spend(): number {
+    let usd = recordedSpend(this.store.data);
+    for (const l of this.live.values()) usd += l.usd;
+    return usd;
+  }
+
+  private doneCount(): number {
+    return this.store.data.runs.filter((r) => r.status === 'done').length;
+  }
+
+  private emit(u: RunnerUpdate): void {
+    this.o.onUpdate?.(u);
+  }
+}
