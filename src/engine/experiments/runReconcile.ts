@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { SESSION_FILES, pathExists } from '../store/sessionFiles';
+import { readJournal } from '../store/journalLines';
 import { recoverSession } from '../store/sessionRecovery';
 import type { PlannedRun } from './experimentPlan';
 import type { ExperimentStore } from './experimentStore';
@@ -50,6 +51,11 @@ export async function reconcile(store: ExperimentStore, runs: readonly PlannedRu
       if (folder === keep) continue;
       const dir = path.join(store.sessionsDir, folder);
       const cut = await pathExists(path.join(dir, SESSION_FILES.journal));
+      if (cut && (await isEmptyStart(dir))) {
+        // killed between creating the folder and its first event: nothing was said or paid, so nothing to keep
+        await fs.rm(dir, { recursive: true, force: true });
+        continue;
+      }
       if (cut) await recoverSession(dir);
       const log = await readSessionLog(dir);
       const counts = log ? countSession(log) : null;
@@ -77,6 +83,18 @@ export async function reconcile(store: ExperimentStore, runs: readonly PlannedRu
   }
   await store.update((d) => (d.spend_usd = recordedSpend(d)));
   return { adopted, discarded };
+}
+
+/**
+ * A session folder whose journal holds at most its header line (possibly torn): the process died before the
+ * session's first event, so there is nothing to recover.
+ */
+async function isEmptyStart(dir: string): Promise<boolean> {
+  const text = await fs.readFile(path.join(dir, SESSION_FILES.journal), 'utf8');
+  const lines = text.split('\n').filter((l) => l.trim().length > 0);
+  if (lines.length <= 1) return true;
+  const { state } = await readJournal(path.join(dir, SESSION_FILES.journal));
+  return state.events.length === 0;
 }
 
 /** Spend on disk: every run's session (done, stopped or failed) and every discarded one. */
