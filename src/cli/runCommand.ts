@@ -57,7 +57,6 @@ async function runExperiment(args: string[]): Promise<number> {
 
   const apiKey = process.env.ANTHROPIC_API_KEY ?? '';
   if (!apiKey) throw new RunInputError('ANTHROPIC_API_KEY is not set: export your Anthropic API key to run an experiment (or use --dry-run)');
-  if (values.batch) throw new RunInputError('--batch is not available in this build yet');
   const progress = progressReporter({ tty: process.stderr.isTTY === true, out: process.stdout, err: process.stderr });
   const runner = new ExperimentRunner(plan, {
     outDir,
@@ -66,6 +65,8 @@ async function runExperiment(args: string[]): Promise<number> {
     apiKey,
     ...(process.env.ANTHROPIC_BASE_URL ? { baseURL: process.env.ANTHROPIC_BASE_URL } : {}),
     ...(prices ? { prices } : {}),
+    batch: values.batch,
+    ...(pollMs() !== null ? { batchPollMs: pollMs()! } : {}),
     onUpdate: progress.update,
   });
   const onSignal = (): void => runner.stop('interrupted');
@@ -109,6 +110,15 @@ async function dryRun(plan: ExperimentPlan, outDir: string, batch: boolean, pric
   out.push(outDir);
   process.stdout.write(`${out.join('\n')}\n`);
   return 0;
+}
+
+/** DIALOGUE_BATCH_POLL_MS: the first batch poll interval (tests and the benchmark use a few ms). */
+function pollMs(): number | null {
+  const v = process.env.DIALOGUE_BATCH_POLL_MS;
+  if (v === undefined || v === '') return null;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new RunInputError(`DIALOGUE_BATCH_POLL_MS must be a positive whole number of ms, got "${v}"`);
+  return n;
 }
 
 function pricesFromEnv(): PriceOverrides | null {

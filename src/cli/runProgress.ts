@@ -11,13 +11,14 @@ export function progressReporter(o: { tty: boolean; out: NodeJS.WritableStream; 
   let started = now();
   let drawn = false;
   let lastDraw = 0;
+  let batchNote = '';
   const bar = (): string => {
     const width = 24;
     const filled = total === 0 ? width : Math.round((done / total) * width);
     const finishedHere = done - doneAtStart;
     const left = total - done;
     const eta = finishedHere > 0 && left > 0 ? ` · ETA ${duration(((now() - started) / finishedHere) * left)}` : '';
-    return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} runs · ${formatUsd(spend)}${eta}`;
+    return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} runs · ${formatUsd(spend)}${eta}${batchNote}`;
   };
   const draw = (force: boolean): void => {
     if (!o.tty) return;
@@ -48,6 +49,20 @@ export function progressReporter(o: { tty: boolean; out: NodeJS.WritableStream; 
         spend = u.spendUsd;
         const r = u.run;
         line(`${r.status === 'done' ? 'done   ' : r.status === 'failed' ? 'FAILED ' : 'stopped'} ${r.id} replicate ${r.replicate} (${u.done}/${u.total}) ${formatUsd(r.usd)}${r.reason ? ` — ${r.reason}` : ''}`);
+      } else if (u.kind === 'batch') {
+        const p = u.progress;
+        if (p.event === 'polling') {
+          batchNote = ` · batch ${p.status} ${p.done}/${p.items} (${Math.round(p.elapsedMs / 1000)} s)`;
+          draw(false);
+        } else if (p.event === 'submitted') {
+          batchNote = ` · batch of ${p.items} submitted`;
+          line(`batch ${p.id}: ${p.items} request(s) submitted`);
+        } else if (p.event === 'ended') {
+          batchNote = '';
+          line(`batch ${p.id}: ended, ${p.done}/${p.items} answered after ${Math.round(p.elapsedMs / 1000)} s`);
+        } else {
+          line(`batch${p.id ? ` ${p.id}` : ''}: ${p.detail ?? p.event}`);
+        }
       } else {
         line(u.message);
       }

@@ -1,11 +1,9 @@
 import type { Library } from '../cast/characters';
-import { priceUsage } from '../cost/costMeter';
+import { BATCH_PRICE_FACTOR, priceUsage } from '../cost/costMeter';
 import { findModel, type PriceOverrides } from '../cost/modelTable';
 import { openingSystem, userTurnText, type StageDirection } from '../prompt/promptLayout';
 import type { PlannedRun } from './experimentPlan';
 
-/** The batch discount: Message Batches bill every token class at half the standard rate. */
-export const BATCH_PRICE_FACTOR = 0.5;
 
 /** Output tokens the estimate assumes per turn: a confer of this size plus RESPONSE_TOKENS per answering member. */
 const CONFER_TOKENS = { off: 0, brief: 60, full: 200 } as const;

@@ -10,6 +10,7 @@ import { ExperimentStore, type RunRecord } from './experimentStore';
 import { isComplete, reconcile, recordedSpend } from './runReconcile';
 import { countSession } from './sessionCounts';
 import { readSessionLog, writeSummaryCsv } from './summaryCsv';
+import { batchedClient, MessageBatcher, type BatchProgress } from './messageBatcher';
 import { gatedClient, RequestGate } from './requestGate';
 
 /** What the runner tells its watcher (the CLI's progress bar, the VS Code notification). */
@@ -17,7 +18,8 @@ export type RunnerUpdate =
   | { kind: 'start'; total: number; done: number; toRun: number; adopted: number; discarded: number }
   | { kind: 'run'; run: RunRecord; done: number; total: number; spendUsd: number }
   | { kind: 'spend'; spendUsd: number }
-  | { kind: 'notice'; message: string };
+  | { kind: 'notice'; message: string }
+  | { kind: 'batch'; progress: BatchProgress };
 
 /** How to execute a plan. `client` is injectable (tests, the benchmark); else one is made from key and URL. */
 export interface RunnerOptions {
@@ -28,6 +30,10 @@ export interface RunnerOptions {
   baseURL?: string;
   prices?: PriceOverrides;
   client?: Anthropic;
+  /** turn-synchronous Message Batches instead of streaming (every pending run at once, 1-hour cache TTL) */
+  batch?: boolean;
+  /** first batch poll interval (ms); default 1000, doubling to 30 s */
+  batchPollMs?: number;
   onUpdate?: (u: RunnerUpdate) => void;
 }
 
@@ -71,7 +77,8 @@ export class ExperimentRunner {
   }
 
   async run(): Promise<RunnerResult> {
-    const estimates = new Map(this.plan.runs.map((r) => [r.id, estimateRun(r, this.plan.library, { batch: false, ...(this.o.prices ? { prices: this.o.prices } : {}) })]));
+    const batch = this.o.batch === true;
+    const estimates = new Map(this.plan.runs.map((r) => [r.id, estimateRun(r, this.plan.library, { batch, ...(this.o.prices ? { prices: this.o.prices } : {}) })]));
     const total = [...estimates.values()].reduce<number | null>((a, e) => (a === null || e.usd === null ? null : a + e.usd), 0);
     this.store = await ExperimentStore.open(this.o.outDir, this.plan, total);
     const { adopted, discarded } = await reconcile(this.store, this.plan.runs);
@@ -79,21 +86,32 @@ export class ExperimentRunner {
     this.emit({ kind: 'start', total: this.plan.runs.length, done: this.doneCount(), toRun: pending.length, adopted, discarded });
     await this.store.update((d) => (d.status = 'running'));
     const base = this.o.client ?? makeClient({ apiKey: this.o.apiKey, ...(this.o.baseURL ? { baseURL: this.o.baseURL } : {}) });
-    const client = gatedClient(base, this.gate);
+    const gated = gatedClient(base, this.gate);
+    const batcher = batch ? await this.startBatcher(base, pending) : null;
+    const clientFor = (run: PlannedRun): Anthropic => (batcher ? batchedClient(base, batcher, run.id) : gated);
 
     const queue = [...pending];
     const worker = async (): Promise<void> => {
-      for (let run = queue.shift(); run && !this.stopping; run = queue.shift()) {
+      for (let run = queue.shift(); run; run = queue.shift()) {
+        // Committed = spent so far + what the runs in flight are still expected to cost + this run's estimate.
+        const committed = this.spend() + [...this.live].reduce((a, [id, l]) => a + Math.max(0, (estimates.get(id)?.usd ?? 0) - l.usd), 0);
         const next = estimates.get(run.id)?.usd ?? 0;
-        if (this.o.budgetUsd !== null && this.spend() + next > this.o.budgetUsd) {
-          this.stopping ??= `budget: $${this.spend().toFixed(4)} spent + $${next.toFixed(4)} estimated for the next run would pass --budget $${this.o.budgetUsd}; no new runs started (${queue.length + 1} left)`;
-          break;
+        if (!this.stopping && this.o.budgetUsd !== null && committed + next > this.o.budgetUsd) {
+          this.stopping = `budget: $${committed.toFixed(4)} spent or committed + $${next.toFixed(4)} estimated for the next run would pass --budget $${this.o.budgetUsd}; no new runs started (${queue.length + 1} left)`;
         }
-        await this.playRun(run, client);
+        if (this.stopping) {
+          batcher?.withdraw(run.id);
+          continue;
+        }
+        try {
+          await this.playRun(run, clientFor(run), batcher);
+        } finally {
+          batcher?.withdraw(run.id);
+        }
       }
     };
     try {
-      await Promise.all(Array.from({ length: Math.min(this.o.concurrency, Math.max(1, queue.length)) }, worker));
+      await Promise.all(Array.from({ length: batch ? Math.max(1, queue.length) : Math.min(this.o.concurrency, Math.max(1, queue.length)) }, worker));
     } finally {
       await this.finish();
     }
@@ -111,7 +129,25 @@ export class ExperimentRunner {
     await writeSummaryCsv(this.o.outDir, this.store.data);
   }
 
-  private async playRun(run: PlannedRun, client: Anthropic): Promise<void> {
+  /** Enrols every pending run (so the first batch waits for all of them) and re-attaches journaled batches. */
+  private async startBatcher(base: Anthropic, pending: readonly PlannedRun[]): Promise<MessageBatcher> {
+    const batcher = new MessageBatcher(
+      base,
+      {
+        submitted: (b) => this.store.update((d) => void d.batches.push(b)),
+        collected: (id) => this.store.update((d) => void (d.batches.find((b) => b.id === id)!.status = 'collected')),
+      },
+      { pollMs: this.o.batchPollMs ?? 1000, onProgress: (progress) => this.emit({ kind: 'batch', progress }) },
+    );
+    for (const r of pending) batcher.enroll(r.id);
+    // Batches an earlier process paid for whose runs are not done yet: their results answer the same requests again.
+    const open = new Set(pending.map((r) => r.id));
+    const reusable = this.store.data.batches.filter((b) => b.items.some((i) => open.has(i.run)));
+    if (reusable.length > 0) await batcher.reattach(reusable);
+    return batcher;
+  }
+
+  private async playRun(run: PlannedRun, client: Anthropic, batcher: MessageBatcher | null): Promise<void> {
     const rec = this.store.run(run.id);
     const c = run.condition;
     const library = this.plan.library;
@@ -122,7 +158,8 @@ export class ExperimentRunner {
       title: `${run.id} ${this.plan.spec.name}`,
       model: c.model,
       maxTokens: c.max_tokens,
-      cacheTtl: c.ttl,
+      // Batches can take hours: the 1-hour TTL keeps a session's prefix cached from one batch to the next.
+      cacheTtl: batcher ? '1h' : c.ttl,
       deliberationDepth: c.depth,
       sessionsDir: this.store.sessionsDir,
       apiKey: this.o.apiKey,
@@ -143,7 +180,7 @@ export class ExperimentRunner {
         if (FATAL.has(e.kind)) this.stop(`run ${run.id} failed with an error no run can get past — ${e.message}`);
       }
     });
-    await this.store.update(() => Object.assign(rec, { status: 'running', session: path.basename(session.dir), started_at: new Date().toISOString(), usd: null, service_tier: 'standard' }));
+    await this.store.update(() => Object.assign(rec, { status: 'running', session: path.basename(session.dir), started_at: new Date().toISOString(), usd: null, service_tier: batcher ? 'batch' : 'standard' }));
     if (this.stopping) session.stop();
     try {
       for (const a of run.actions) {
@@ -159,6 +196,7 @@ export class ExperimentRunner {
       if (!(err instanceof EngineError)) throw err;
       failure ??= err.message;
     } finally {
+      batcher?.withdraw(run.id);
       const { dir } = await session.close();
       this.live.delete(run.id);
       const log = await readSessionLog(dir);

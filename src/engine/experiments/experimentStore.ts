@@ -45,10 +45,14 @@ export type RunRecord = z.infer<typeof runRecordSchema>;
 /** One Message Batches request: journaled before its results are read, so a resumed run re-attaches to it. */
 export const batchRecordSchema = z.object({
   id: z.string(),
-  turn: z.number().int().positive().describe('the turn of every run it carries'),
-  attempt: z.number().int().positive(),
-  items: z.array(z.object({ custom_id: z.string(), run: z.string() })),
-  status: z.enum(['submitted', 'ended', 'collected', 'canceled']),
+  items: z.array(
+    z.object({
+      custom_id: z.string().describe('<run id>_<call n>_<attempt>: call n of that run is turn n of the script'),
+      run: z.string(),
+      request_sha256: z.string().describe('hash of the request body: a resumed run sending the same request re-attaches to this result'),
+    }),
+  ),
+  status: z.enum(['submitted', 'collected']),
   submitted_at: z.string(),
   ended_at: z.string().optional(),
 });

@@ -1,4 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
+import { withStream } from './clientSeam';
 
 /**
  * Bounds the model requests in flight across every run of an experiment, and holds one shared backoff: when any
@@ -111,6 +112,5 @@ export function gatedClient(client: Anthropic, gate: RequestGate): Anthropic {
       }
     },
   });
-  const messages = new Proxy(client.messages, { get: (t, k, r) => (k === 'stream' ? stream : Reflect.get(t, k, r)) });
-  return new Proxy(client, { get: (t, k, r) => (k === 'messages' ? messages : Reflect.get(t, k, r)) });
+  return withStream(client, stream);
 }

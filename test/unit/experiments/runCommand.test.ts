@@ -169,7 +169,7 @@ describe('run EXPERIMENT.yaml (node dist/cli.js, against the stand-in)', functio
     const ws = await makeWorkspace(MATRIX);
     const r = await runCli(cli, ['run', ws.file, '--budget', '0.05', '--concurrency', '1'], env());
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stdout, /budget: \$[\d.]+ spent \+ \$[\d.]+ estimated for the next run would pass --budget \$0\.05; no new runs started/);
+    assert.match(r.stdout, /budget: \$[\d.]+ spent or committed \+ \$[\d.]+ estimated for the next run would pass --budget \$0\.05; no new runs started/);
     const json = await readJson(lastLine(r.stdout));
     const done = json.runs.filter((x) => x.status === 'done').length;
     assert.ok(done >= 1 && done < 8, `done: ${done}`);
