@@ -6,13 +6,12 @@ import { ExperimentFileError, readExperimentFile } from '../engine/experiments/e
 import { planExperiment, type ExperimentPlan } from '../engine/experiments/experimentPlan';
 import { ExperimentRunner } from '../engine/experiments/experimentRunner';
 import { ExperimentStore, PlanChangedError } from '../engine/experiments/experimentStore';
-import { parsePriceOverrides, type PriceOverrides } from '../engine/cost/modelTable';
+import type { PriceOverrides } from '../engine/cost/modelTable';
+import { loadPrices, UsageError } from './cliInput';
 import { progressReporter } from './runProgress';
 
 const RUN_USAGE = 'usage: run EXPERIMENT.yaml [--out DIR] [--concurrency N] [--batch] [--dry-run] [--budget USD]';
 
-/** Input the user can fix; printed as one line, exit 2. */
-class RunInputError extends Error {}
 
 /**
  * `run EXPERIMENT.yaml`: plays the experiment's matrix (SPEC 11), resuming an earlier invocation. The last stdout
@@ -23,7 +22,7 @@ export async function runRun(args: string[]): Promise<number> {
   try {
     return await runExperiment(args);
   } catch (err) {
-    if (err instanceof RunInputError || err instanceof ExperimentFileError || err instanceof PlanChangedError || String((err as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS')) {
+    if (err instanceof UsageError || err instanceof ExperimentFileError || err instanceof PlanChangedError || String((err as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`error: ${(err as Error).message}\n`);
       return 2;
     }
@@ -44,19 +43,19 @@ async function runExperiment(args: string[]): Promise<number> {
       budget: { type: 'string' },
     },
   });
-  if (positionals.length !== 1) throw new RunInputError(RUN_USAGE);
+  if (positionals.length !== 1) throw new UsageError(RUN_USAGE);
   const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new RunInputError(`--concurrency must be a whole number from 1 to 256, got "${values.concurrency}"`);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new UsageError(`--concurrency must be a whole number from 1 to 256, got "${values.concurrency}"`);
   const budget = values.budget === undefined ? null : Number(values.budget);
-  if (budget !== null && (!Number.isFinite(budget) || budget <= 0)) throw new RunInputError(`--budget must be a positive number of USD, got "${values.budget}"`);
-  const prices = pricesFromEnv();
+  if (budget !== null && (!Number.isFinite(budget) || budget <= 0)) throw new UsageError(`--budget must be a positive number of USD, got "${values.budget}"`);
+  const prices = (await loadPrices(undefined))?.prices ?? null;
   const spec = await readExperimentFile(path.resolve(positionals[0]!));
   const plan = await planExperiment(spec);
   const outDir = path.resolve(values.out ?? path.join(spec.workspace, 'experiments'), spec.name);
   if (values['dry-run']) return dryRun(plan, outDir, values.batch, prices);
 
   const apiKey = process.env.ANTHROPIC_API_KEY ?? '';
-  if (!apiKey) throw new RunInputError('ANTHROPIC_API_KEY is not set: export your Anthropic API key to run an experiment (or use --dry-run)');
+  if (!apiKey) throw new UsageError('ANTHROPIC_API_KEY is not set: export your Anthropic API key to run an experiment (or use --dry-run)');
   const progress = progressReporter({ tty: process.stderr.isTTY === true, out: process.stdout, err: process.stderr });
   const runner = new ExperimentRunner(plan, {
     outDir,
@@ -117,20 +116,6 @@ function pollMs(): number | null {
   const v = process.env.DIALOGUE_BATCH_POLL_MS;
   if (v === undefined || v === '') return null;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new RunInputError(`DIALOGUE_BATCH_POLL_MS must be a positive whole number of ms, got "${v}"`);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`DIALOGUE_BATCH_POLL_MS must be a positive whole number of ms, got "${v}"`);
   return n;
-}
-
-function pricesFromEnv(): PriceOverrides | null {
-  const raw = process.env.DIALOGUE_PRICES;
-  if (raw === undefined || raw.trim() === '') return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch (err) {
-    throw new RunInputError(`DIALOGUE_PRICES is not valid JSON: ${(err as Error).message}`);
-  }
-  const r = parsePriceOverrides(json);
-  if (!r.ok) throw new RunInputError(`DIALOGUE_PRICES: ${r.message}`);
-  return r.value;
 }
