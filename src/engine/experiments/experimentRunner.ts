@@ -8,8 +8,8 @@ import { estimateRun } from './costEstimate';
 import type { ExperimentPlan, PlannedRun } from './experimentPlan';
 import { ExperimentStore, type RunRecord } from './experimentStore';
 import { isComplete, reconcile, recordedSpend } from './runReconcile';
-import { countSession } from './sessionCounts';
-import { readSessionLog, writeSummaryCsv } from './summaryCsv';
+import { countSession, type SessionCounts } from './sessionCounts';
+import { writeSummaryCsv } from './summaryCsv';
 import { batchedClient, MessageBatcher, type BatchProgress } from './messageBatcher';
 import { gatedClient, RequestGate } from './requestGate';
 
@@ -58,6 +58,8 @@ export class ExperimentRunner {
   private readonly live = new Map<string, { session: PanelSession; usd: number }>();
   private store!: ExperimentStore;
   private readonly gate: RequestGate;
+  /** counts of the sessions this invocation closed, so summary.csv need not re-read and re-validate them */
+  private readonly counted = new Map<string, SessionCounts>();
 
   constructor(
     private readonly plan: ExperimentPlan,
@@ -126,7 +128,7 @@ export class ExperimentRunner {
       d.spend_usd = recordedSpend(d);
       d.status = allDone ? 'done' : this.stopping === 'interrupted' ? 'stopped' : 'incomplete';
     });
-    await writeSummaryCsv(this.o.outDir, this.store.data);
+    await writeSummaryCsv(this.o.outDir, this.store.data, this.counted);
   }
 
   /** Enrols every pending run (so the first batch waits for all of them) and re-attaches journaled batches. */
@@ -197,15 +199,16 @@ export class ExperimentRunner {
       failure ??= err.message;
     } finally {
       batcher?.withdraw(run.id);
-      const { dir } = await session.close();
+      await session.close();
       this.live.delete(run.id);
-      const log = await readSessionLog(dir);
-      const counts = log ? countSession(log) : null;
-      const done = counts !== null && isComplete(counts, run);
+      // the closed log holds exactly the journaled events, so they are counted from memory
+      const counts = countSession({ events: [...session.events] });
+      this.counted.set(run.id, counts);
+      const done = isComplete(counts, run);
       await this.store.update((d) => {
         Object.assign(rec, {
           status: done ? 'done' : failure ? 'failed' : 'stopped',
-          usd: counts?.usd ?? null,
+          usd: counts.usd,
           ended_at: new Date().toISOString(),
           ...(done ? {} : { reason: failure ?? `stopped (${this.stopping ?? 'interrupted'}) before every turn was played` }),
         });

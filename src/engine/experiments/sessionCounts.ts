@@ -31,8 +31,8 @@ export interface SessionCounts {
 
 const words = (text: string): number => text.split(/\s+/).filter(Boolean).length;
 
-/** Counts one session log (either form; the legacy two-actor log has speak events without order). */
-export function countSession(log: EventLog): SessionCounts {
+/** Counts one session log's events (either form; the legacy two-actor log has speak events without order). */
+export function countSession(log: Pick<EventLog, 'events'>): SessionCounts {
   const out: SessionCounts = {
     turns: 0,
     calls: 0,

@@ -33,11 +33,16 @@ export async function readSessionLog(dir: string): Promise<EventLog | null> {
   return r.log;
 }
 
-/** Counts for every run that has a closed session, by run id. */
-export async function countRuns(dir: string, data: ExperimentJson): Promise<Map<string, SessionCounts>> {
+/** Counts for every run that has a closed session, by run id; `known` (counted as the runs closed) is not re-read. */
+export async function countRuns(dir: string, data: ExperimentJson, known: ReadonlyMap<string, SessionCounts> = new Map()): Promise<Map<string, SessionCounts>> {
   const out = new Map<string, SessionCounts>();
   for (const r of data.runs) {
     if (r.session === null || r.status === 'running' || r.status === 'pending') continue;
+    const counted = known.get(r.id);
+    if (counted) {
+      out.set(r.id, counted);
+      continue;
+    }
     const log = await readSessionLog(path.join(dir, EXPERIMENT_FILES.sessions, r.session));
     if (log) out.set(r.id, countSession(log));
   }
@@ -45,8 +50,8 @@ export async function countRuns(dir: string, data: ExperimentJson): Promise<Map<
 }
 
 /** summary.csv: one row per planned run (empty counts for runs not played), written atomically. */
-export async function writeSummaryCsv(dir: string, data: ExperimentJson): Promise<string> {
-  const counts = await countRuns(dir, data);
+export async function writeSummaryCsv(dir: string, data: ExperimentJson, known?: ReadonlyMap<string, SessionCounts>): Promise<string> {
+  const counts = await countRuns(dir, data, known);
   const characters = new Set<string>();
   for (const c of data.conditions) for (const id of c.condition.cast) characters.add(id);
   for (const c of counts.values()) for (const id of Object.keys(c.characters)) characters.add(id);
