@@ -166,3 +166,15 @@ export function keyOffset(doc: Document, at: ReadonlyArray<PropertyKey>): number
   }
   return offset;
 }
+
+/** Whether YAML text looks like an experiment file (a mapping with name, a cast and a script), for editor actions. */
+export function looksLikeExperiment(text: string): boolean {
+  try {
+    const doc = parseDocument(text, { prettyErrors: false });
+    if (!isMap(doc.contents)) return false;
+    const keys = new Set(doc.contents.items.map((p) => String((p.key as { value?: unknown } | null)?.value)));
+    return keys.has('name') && (keys.has('cast') || keys.has('casts')) && (keys.has('script') || keys.has('scripts'));
+  } catch {
+    return false;
+  }
+}
