@@ -21,6 +21,8 @@ function experimentFileOf(arg: unknown): string | null {
  * stops it as Ctrl+C does; running the command again resumes), then opens summary.csv. Resolves to the folder.
  */
 export async function runExperiment(s: DialogueServices, arg: unknown): Promise<string | undefined> {
+  // An experiment file names folders to read and write and spends money: never from a workspace not trusted.
+  if (vscode.workspace.isTrusted === false) throw new UserFacingError('Experiments run only in a trusted workspace: trust this folder first (Manage Workspace Trust).');
   const file = experimentFileOf(arg);
   if (!file) throw new UserFacingError('Open an experiment file (*.yaml) first, or pass { "file": "..." }.');
   const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
