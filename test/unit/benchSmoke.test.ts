@@ -10,6 +10,7 @@ import { benchLibrary, panelScript } from '../../bench/panelScript';
 import { runParserBench } from '../../bench/parserBench';
 import { baselineRequest } from '../../bench/perCharacterBaseline';
 import { runStoreBench } from '../../bench/storeBench';
+import { runExperimentBench } from '../../bench/experimentBench';
 import { runTurnOverheadBench } from '../../bench/turnOverheadBench';
 import { runWarmthBench } from '../../bench/warmthBench';
 
@@ -81,7 +82,7 @@ describe('benchmarks', function () {
 
   describe('smoke runs at tiny sizes (finite figures)', () => {
     it('lists every benchmark npm run bench runs', () => {
-      assert.deepEqual(BENCHMARKS.map((b) => b.name).sort(), ['cost', 'footprint', 'latency', 'parser', 'render', 'session', 'store', 'warmth']);
+      assert.deepEqual(BENCHMARKS.map((b) => b.name).sort(), ['cost', 'experiment', 'footprint', 'latency', 'parser', 'render', 'session', 'store', 'warmth']);
     });
 
     it('warmth (2 sessions per trace; the oracle is checked against its replay inside)', async () => {
@@ -110,6 +111,13 @@ describe('benchmarks', function () {
     it('engine latency', async () => {
       const f = assertFigures(await runLatencyBench({ replyBytes: 4 * 1024 }), ['engine.latency_p50_ms', 'engine.latency_p99_ms']);
       assert.ok(f.get('engine.deltas')! > 100);
+    });
+
+    it('experiment (2 runs, 2 replicates × 2 turns)', async function () {
+      this.timeout(120_000); // a stand-in process to start, and seven tiny experiments
+      const f = assertFigures(await runExperimentBench({ runs: 2, turnsForSpeed: 1, replicatesForCost: 2, turnsForCost: 2 }), ['experiment.concurrency_speedup', 'experiment.batch_cost_ratio', 'experiment.runner_cpu_overhead']);
+      const ratio = f.get('experiment.batch_cost_ratio')!;
+      assert.ok(ratio > 0.45 && ratio < 0.7, `batch priced at about half: ${ratio}`);
     });
 
     it('turn overhead (engine only)', async () => {
