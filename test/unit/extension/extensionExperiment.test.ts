@@ -49,6 +49,9 @@ describe('extension: dialogue.runExperiment (fake vscode + stand-in)', function 
     await api.close();
     if (savedKey !== undefined) process.env.ANTHROPIC_API_KEY = savedKey;
     await removeTempDirs();
+    // Later suites that `require` the extension without a fresh load must not get this suite's copy.
+    const glue = path.join(REPO, 'src', 'extension') + path.sep;
+    for (const id of Object.keys(require.cache)) if (id.startsWith(glue)) delete require.cache[id];
   });
 
   it('is contributed with an editor-title action and a yamlValidation schema generated from the zod schema', async () => {
