@@ -4,6 +4,8 @@ import { EngineError } from '../cast/castState';
 import { makeClient } from '../model/modelCall';
 import type { PriceOverrides } from '../cost/modelTable';
 import { PanelSession } from '../session/panelSession';
+import { playActions } from '../session/playActions';
+import { systemClock } from '../warmth/clock';
 import { estimateRun } from './costEstimate';
 import type { ExperimentPlan, PlannedRun } from './experimentPlan';
 import { ExperimentStore, type RunRecord } from './experimentStore';
@@ -55,6 +57,7 @@ const FATAL = new Set(['authentication', 'permission', 'not_found', 'invalid_req
  */
 export class ExperimentRunner {
   private stopping: string | null = null;
+  private readonly interrupt = new AbortController();
   private readonly live = new Map<string, { session: PanelSession; usd: number }>();
   private store!: ExperimentStore;
   private readonly gate: RequestGate;
@@ -75,6 +78,7 @@ export class ExperimentRunner {
   /** Ctrl+C: no new runs start, runs in flight stop now and close as stopped; a later `run` resumes them. */
   stop(reason = 'interrupted'): void {
     this.stopping ??= reason;
+    this.interrupt.abort();
     for (const { session } of this.live.values()) session.stop();
   }
 
@@ -185,15 +189,8 @@ export class ExperimentRunner {
     await this.store.update(() => Object.assign(rec, { status: 'running', session: path.basename(session.dir), started_at: new Date().toISOString(), usd: null, service_tier: batcher ? 'batch' : 'standard' }));
     if (this.stopping) session.stop();
     try {
-      for (const a of run.actions) {
-        if (this.stopping || failure) break;
-        if ('add' in a) session.queueJoin(library.characters.get(a.add)!);
-        else if ('retire' in a) session.queueRetire(a.retire);
-        else if ('regenerate' in a) await session.regenerate();
-        else if ('edit' in a) await session.edit(a.edit);
-        else if ('rewind' in a) await session.rewind(a.rewind);
-        else await session.say(a.say, a.to ?? null);
-      }
+      // the same player as `play`: think time ({"wait": S}) passes for real and Ctrl+C cuts it short
+      await playActions(session, run.actions, { library, clock: systemClock, stopped: () => this.stopping !== null || failure !== null, signal: this.interrupt.signal });
     } catch (err) {
       if (!(err instanceof EngineError)) throw err;
       failure ??= err.message;
