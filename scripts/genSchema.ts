@@ -1,16 +1,19 @@
 /**
  * Writes the JSON Schemas generated from zod schemas: schemas/event-log.schema.json (the published session
- * format) and src/webview/hostMessage.schema.json (the webview's host-message validator). `--check` writes
- * nothing and exits 1 when a committed file is out of date (for CI; the unit tests check the same).
+ * format), schemas/experiment.schema.json (the experiment file) and src/webview/hostMessage.schema.json (the
+ * webview's host-message validator). `--check` writes nothing and exits 1 when a committed file is out of date
+ * (for CI; the unit tests check the same).
  *   node --import tsx scripts/genSchema.ts [--check]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { EXPERIMENT_SCHEMA_FILE, experimentJsonSchemaText } from '../src/engine/experiments/experimentJsonSchema';
 import { EVENT_LOG_SCHEMA_FILE, eventLogJsonSchemaText } from '../src/engine/store/eventLogJsonSchema';
 import { HOST_MESSAGE_SCHEMA_FILE, hostMessageJsonSchemaText } from '../src/hostMessageJsonSchema';
 
 const GENERATED: Array<[file: string, text: () => string]> = [
   [EVENT_LOG_SCHEMA_FILE, eventLogJsonSchemaText],
+  [EXPERIMENT_SCHEMA_FILE, experimentJsonSchemaText],
   [HOST_MESSAGE_SCHEMA_FILE, hostMessageJsonSchemaText],
 ];
 

@@ -6,6 +6,8 @@ import { runCarryOver } from './cli/carryOverCommand';
 import { UsageError } from './cli/cliInput';
 import { runPlay } from './cli/playCommand';
 import { runAudit, runIndex, runRecover } from './cli/storeCommands';
+import { runRun } from './cli/runCommand';
+import { runStats } from './cli/statsCommand';
 
 const USAGE = `Usage: node dist/cli.js <command>
   play --workspace DIR --cast ID,ID,... --script FILE [--brief NAME] [--model ID] [--out DIR]
@@ -17,6 +19,10 @@ const USAGE = `Usage: node dist/cli.js <command>
   index DIR      regenerate DIR/index.json from the session folders
   carry-over SESSION_DIR [--workspace DIR] [--model ID]
                  summarise a closed session into a fresh one with the same cast; prints the new folder
+  run EXPERIMENT.yaml [--out DIR] [--concurrency N] [--batch] [--dry-run] [--budget USD]
+                 play a matrix of conditions × replicates (resumable); prints the experiment folder
+  stats PATH [--json]
+                 per condition and character: runs, turns, spoke, passed, led, words, cost, spread
 Environment: ANTHROPIC_API_KEY (required for play), ANTHROPIC_BASE_URL, DIALOGUE_PRICES (JSON price overrides).`;
 
 async function main(argv: string[]): Promise<number> {
@@ -32,6 +38,10 @@ async function main(argv: string[]): Promise<number> {
       return runIndex(rest);
     case 'carry-over':
       return runCarryOver(rest);
+    case 'run':
+      return runRun(rest);
+    case 'stats':
+      return runStats(rest);
     case undefined:
     case '-h':
     case '--help':

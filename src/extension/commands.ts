@@ -10,6 +10,7 @@ import type { PanelManager } from './panel/panels';
 import type { DialogueServices } from './services';
 import type { SessionLauncher } from './sessions/sessionLauncher';
 import { openSession } from './sessions/sessionPicker';
+import { runExperiment } from './experiments/runExperimentCommand';
 import { editLastLine, regenerateLastTurn, rewindPanel } from './panel/turnCommands';
 
 /** Every command id the extension registers (the contributed ones are a public contract, see SPEC 8). */
@@ -30,6 +31,7 @@ export const COMMAND_IDS = [
   'dialogue.rewind',
   'dialogue.carryOver',
   'dialogue.say',
+  'dialogue.runExperiment',
   SHOW_PANEL_COMMAND,
 ] as const;
 type CommandId = (typeof COMMAND_IDS)[number];
@@ -65,6 +67,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     'dialogue.rewind': (arg) => rewindPanel(d.panels, s.library.current, arg),
     'dialogue.carryOver': (arg) => carryOverSession(d.panels, arg),
     'dialogue.say': (arg) => sayToPanel(d.panels, arg),
+    'dialogue.runExperiment': (arg) => runExperiment(s, arg),
     [SHOW_PANEL_COMMAND]: async () => {
       const entry = d.panels.active();
       if (entry) entry.panel.reveal();

@@ -3,6 +3,7 @@ import { ApiKeys } from './secrets/apiKey';
 import { AuditCommand } from './sessions/auditCommand';
 import { CharacterLibrary } from './characters/characterWatcher';
 import { registerCommands } from './commands';
+import { trackExperimentEditor } from './experiments/experimentContext';
 import { CostStatusBar } from './panel/costStatusBar';
 import { redactingLog } from './logSink';
 import { OpenPanelRegistry } from './panel/openPanels';
@@ -73,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): void {
     audit,
     new CostStatusBar(manager),
     registerPanelSerializer(manager),
+    trackExperimentEditor(),
     ...registerCommands({ services, panels: manager, launcher, apiKeys, audit }),
     library.onDidChange(() => manager.libraryChanged()),
     // Hides the commands that need a running panel from the palette when there is none.

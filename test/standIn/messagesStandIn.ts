@@ -2,11 +2,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { castAutoReply } from './castAutoReply.js';
 import { PromptCache, breakpointProblem, countTokens, flattenPrompt, type StandInUsage } from './promptCache.js';
-import { sendError, sendWholeMessage, streamReply, type ReplyContext, type StandInReply } from './replyStream.js';
+import { BatchDesk, type BatchOptions, type ItemAnswer, type StandInBatch } from './batchDesk.js';
+import { sendError, sendWholeMessage, streamReply, wholeMessage, type ReplyContext, type StandInReply } from './replyStream.js';
 import { parseRequestBody, type MessagesRequestBody } from './requestBody.js';
 
 export { castAutoReply, countTokens };
-export type { MessagesRequestBody, StandInReply, StandInUsage };
+export type { BatchOptions, MessagesRequestBody, StandInBatch, StandInReply, StandInUsage };
 
 /** One request that reached the model endpoint with a well-formed body, in arrival order. */
 export interface RecordedRequest {
@@ -16,6 +17,8 @@ export interface RecordedRequest {
   headers: Record<string, string | string[] | undefined>;
   /** What the server reported; absent when it answered with an HTTP error. output_tokens is the last reported value. */
   usage?: StandInUsage;
+  /** Set for an item of a Message Batch: its custom_id (the item was answered inside the batch). */
+  batchItem?: string;
 }
 
 /** How to run the stand-in; every field has a default. */
@@ -32,12 +35,16 @@ export interface StandInOptions {
   now?: () => number;
   /** When set, a request whose key (x-api-key, or Authorization: Bearer) differs gets a 401. */
   apiKey?: string;
+  /** Message Batches behaviour (latency, scripted errored/expired items, result order). */
+  batch?: BatchOptions;
 }
 
 /** A running stand-in. `requests` grows as requests arrive; `url` is the SDK's baseURL. */
 export interface StandIn {
   url: string;
   requests: RecordedRequest[];
+  /** Every Message Batch created, in order. */
+  batches: StandInBatch[];
   enqueue(...replies: StandInReply[]): void;
   resetCache(): void;
   close(): Promise<void>;
@@ -45,7 +52,8 @@ export interface StandIn {
 
 /**
  * Starts a local server that speaks enough of the Anthropic Messages API for the real SDK:
- * POST /v1/messages (streaming or not) with prompt-cache accounting, and POST /v1/messages/count_tokens.
+ * POST /v1/messages (streaming or not) with prompt-cache accounting, POST /v1/messages/count_tokens, and the
+ * Message Batches endpoints (batchDesk.ts).
  * A request is checked in the API's order (auth, body, breakpoints) before it consumes a scripted reply.
  */
 export async function startStandIn(opts: StandInOptions = {}): Promise<StandIn> {
@@ -54,12 +62,39 @@ export async function startStandIn(opts: StandInOptions = {}): Promise<StandIn> 
   const cache = new PromptCache(opts.minCacheableTokens ?? 1024, opts.now ?? Date.now);
   const requests: RecordedRequest[] = [];
   let counter = 0;
+  let baseUrl = '';
+
+  // A batch item goes through the same checks, queue and cache accounting as a non-streamed /v1/messages call.
+  const answerItem = (params: unknown, customId: string): ItemAnswer => {
+    const n = ++counter;
+    const raw = JSON.stringify(params);
+    const parsed = parseRequestBody(raw, 'messages');
+    if (!parsed.ok) return { ok: false, type: 'invalid_request_error', message: parsed.message };
+    const body = parsed.body;
+    const recorded: RecordedRequest = { body, raw, headers: {}, batchItem: customId };
+    requests.push(recorded);
+    const badBreakpoints = breakpointProblem(body);
+    if (badBreakpoints) return { ok: false, type: 'invalid_request_error', message: badBreakpoints };
+    const reply = queue.length ? queue.shift()! : autoReply(body);
+    if (reply.status !== undefined && reply.status !== 200) return { ok: false, type: 'api_error', message: `scripted status ${reply.status}` };
+    const accounting = cache.account(body);
+    if (!accounting.ok) throw new Error(accounting.message);
+    recorded.usage = accounting.usage;
+    const id = String(n).padStart(6, '0');
+    const ctx: ReplyContext = { requestId: `req_standin_${id}`, messageId: `msg_standin_${id}`, model: body.model, maxTokens: body.max_tokens, stopSequence: body.stop_sequences?.[0] ?? null, usage: accounting.usage };
+    return { ok: true, message: wholeMessage(reply, ctx, 'batch') };
+  };
+  const desk = new BatchDesk(answerItem, opts.batch ?? {}, () => baseUrl, opts.now ?? Date.now);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const n = ++counter;
     const requestId = `req_standin_${String(n).padStart(6, '0')}`;
     const raw = await readBody(req);
     const path = (req.url ?? '').split('?')[0];
+    if (path?.startsWith('/v1/messages/batches')) {
+      if (opts.apiKey !== undefined && presentedKey(req) !== opts.apiKey) return sendError(res, 401, requestId);
+      if (desk.handle(req.method ?? 'GET', path, raw, res, requestId)) return;
+    }
     if (req.method !== 'POST' || (path !== '/v1/messages' && path !== '/v1/messages/count_tokens')) {
       return sendError(res, 404, requestId, `${req.method} ${path} is not served by the stand-in`);
     }
@@ -110,10 +145,12 @@ export async function startStandIn(opts: StandInOptions = {}): Promise<StandIn> 
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  baseUrl = `http://127.0.0.1:${port}`;
 
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    batches: desk.batches,
     enqueue: (...replies) => void queue.push(...replies),
     resetCache: () => cache.reset(),
     close: () =>

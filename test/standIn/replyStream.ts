@@ -146,9 +146,14 @@ export function sendWholeMessage(res: ServerResponse, reply: StandInReply, ctx: 
     sendError(res, 529, ctx.requestId);
     return;
   }
+  res.writeHead(200, { 'content-type': 'application/json', 'request-id': ctx.requestId }).end(JSON.stringify(wholeMessage(reply, ctx, 'standard')));
+}
+
+/** The non-streamed Message for a reply (also a batch item's result); sets ctx.usage.output_tokens. */
+export function wholeMessage(reply: StandInReply, ctx: ReplyContext, serviceTier: 'standard' | 'batch'): Record<string, unknown> {
   const { text, stopReason } = fitToMaxTokens(reply, ctx.maxTokens);
   ctx.usage.output_tokens = countTokens(text);
-  const message = {
+  return {
     id: ctx.messageId,
     type: 'message',
     role: 'assistant',
@@ -156,9 +161,8 @@ export function sendWholeMessage(res: ServerResponse, reply: StandInReply, ctx: 
     content: [{ type: 'text', text }],
     stop_reason: stopReason,
     stop_sequence: stopReason === 'stop_sequence' ? ctx.stopSequence : null,
-    usage: { ...ctx.usage, service_tier: 'standard' },
+    usage: { ...ctx.usage, service_tier: serviceTier },
   };
-  res.writeHead(200, { 'content-type': 'application/json', 'request-id': ctx.requestId }).end(JSON.stringify(message));
 }
 
 /** The model cannot write past max_tokens: longer text is cut there and reported as max_tokens. */

@@ -14,6 +14,7 @@ import { benchLibrary, panelScript } from '../../bench/panelScript';
 import { runParserBench } from '../../bench/parserBench';
 import { baselineRequest } from '../../bench/perCharacterBaseline';
 import { runStoreBench } from '../../bench/storeBench';
+import { runExperimentBench } from '../../bench/experimentBench';
 import { runTurnOverheadBench } from '../../bench/turnOverheadBench';
 import { runWarmthBench } from '../../bench/warmthBench';
 
@@ -85,7 +86,7 @@ describe('benchmarks', function () {
 
   describe('smoke runs at tiny sizes (finite figures)', () => {
     it('lists every benchmark npm run bench runs', () => {
-      assert.deepEqual(BENCHMARKS.map((b) => b.name).sort(), ['cost', 'footprint', 'latency', 'parser', 'render', 'session', 'store', 'warmth']);
+      assert.deepEqual(BENCHMARKS.map((b) => b.name).sort(), ['cost', 'experiment', 'footprint', 'latency', 'parser', 'render', 'session', 'store', 'warmth']);
     });
 
     it('warmth (2 sessions per trace; the oracle is checked against its replay inside)', async () => {
@@ -130,6 +131,13 @@ describe('benchmarks', function () {
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
+    });
+
+    it('experiment (2 runs, 2 replicates × 2 turns)', async function () {
+      this.timeout(120_000); // a stand-in process to start, and seven tiny experiments
+      const f = assertFigures(await runExperimentBench({ runs: 2, turnsForSpeed: 1, replicatesForCost: 2, turnsForCost: 2 }), ['experiment.concurrency_speedup', 'experiment.batch_cost_ratio', 'experiment.runner_cpu_overhead']);
+      const ratio = f.get('experiment.batch_cost_ratio')!;
+      assert.ok(ratio > 0.45 && ratio < 0.7, `batch priced at about half: ${ratio}`);
     });
 
     it('turn overhead (engine only)', async () => {

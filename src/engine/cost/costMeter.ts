@@ -11,7 +11,12 @@ export interface Usage {
   cache_read_input_tokens: number;
   cache_creation_5m?: number;
   cache_creation_1h?: number;
+  /** How the API served the call (`usage.service_tier`): `batch` is billed at half of every rate. */
+  service_tier?: 'standard' | 'priority' | 'batch';
 }
+
+/** Message Batches bill every token class, cache reads and writes included, at this fraction of the standard rate. */
+export const BATCH_PRICE_FACTOR = 0.5;
 
 /**
  * The price of one call. `usd` is null exactly when `known` is false (no table entry or override for `model`);
@@ -32,7 +37,8 @@ function tierFor(tiers: readonly PriceTier[], promptTokens: number): PriceTier {
 
 /**
  * Prices one call. When the 5m/1h split is absent, every cache write is priced at `defaultTtl` (default '5m');
- * writes the split does not account for are priced at `defaultTtl` too. The band is chosen by the prompt size.
+ * writes the split does not account for are priced at `defaultTtl` too. The band is chosen by the prompt size;
+ * a call served at `service_tier: batch` costs BATCH_PRICE_FACTOR of the total.
  */
 export function priceUsage(
   model: string,
@@ -58,7 +64,8 @@ export function priceUsage(
     writes1h * t.cacheWrite1h +
     usage.cache_read_input_tokens * t.cacheRead +
     usage.output_tokens * t.output;
-  return { usd: Math.round(microUsd) / 1_000_000, contextTokens, model, known: true };
+  const factor = usage.service_tier === 'batch' ? BATCH_PRICE_FACTOR : 1;
+  return { usd: Math.round(microUsd * factor) / 1_000_000, contextTokens, model, known: true };
 }
 
 /** "$0.0123" under a dollar, "$1.23" from a dollar up, "<$0.0001" for dust, "—" for an unknown price. */

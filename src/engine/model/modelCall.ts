@@ -120,6 +120,7 @@ interface ApiUsageLike {
   cache_creation_input_tokens?: number | null;
   cache_read_input_tokens?: number | null;
   cache_creation?: { ephemeral_5m_input_tokens?: number | null; ephemeral_1h_input_tokens?: number | null } | null;
+  service_tier?: string | null;
 }
 
 /** message_delta usage is cumulative and may omit input fields; keep what message_start said for those. */
@@ -135,6 +136,8 @@ function fromApiUsage(u: ApiUsageLike, prev: Usage | null): Usage {
   const split1h = u.cache_creation?.ephemeral_1h_input_tokens ?? prev?.cache_creation_1h;
   if (typeof split5m === 'number') out.cache_creation_5m = split5m;
   if (typeof split1h === 'number') out.cache_creation_1h = split1h;
+  const tier = u.service_tier ?? prev?.service_tier;
+  if (tier === 'standard' || tier === 'priority' || tier === 'batch') out.service_tier = tier;
   return out;
 }
 

@@ -209,6 +209,7 @@ export class TurnRunner implements RedoHost {
       output_tokens: u.output_tokens,
       ...split,
       context_tokens: price.contextTokens,
+      ...(u.service_tier ? { service_tier: u.service_tier } : {}),
       usd: price.usd,
       ...(kind ? { kind } : {}),
     });

@@ -107,6 +107,7 @@ export const costEventSchema = z.object({
   ...usageFields,
   cache_creation: cacheCreationSplitSchema.optional(),
   context_tokens: z.number().int().nonnegative().optional().describe('input + cache writes + cache reads of this call'),
+  service_tier: z.enum(['standard', 'priority', 'batch']).optional().describe('how the API served the call, when it said; batch is priced at 50%'),
   usd: z.number().nonnegative().nullable().describe('null when the model has no known price'),
   kind: z
     .literal('keep-warm')

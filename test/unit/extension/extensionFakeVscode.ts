@@ -106,6 +106,8 @@ export interface FakeVscodeState {
   pick: <T>(items: readonly T[], options: Record<string, unknown>) => T | undefined;
   /** Answers showInputBox (undefined = dismissed). */
   input: (options: { value?: string; title?: string; validateInput?: (v: string) => unknown }) => string | undefined;
+  /** Every withProgress notification: its title, the reports, and a cancel() that fires its token. */
+  progress: Array<{ title: string; reports: Array<{ message?: string; increment?: number }>; cancel(): void }>;
 }
 
 export function createFakeVscode() {
@@ -115,6 +117,7 @@ export function createFakeVscode() {
     answer: () => undefined,
     pick: () => undefined,
     input: () => undefined,
+    progress: [],
   };
   const configChanged = new EventEmitter<{ affectsConfiguration(s: string): boolean }>();
   const trustGranted = new EventEmitter<void>();
@@ -130,7 +133,17 @@ export function createFakeVscode() {
     DiagnosticSeverity: { Error: 0, Warning: 1 },
     StatusBarAlignment: { Left: 1, Right: 2 },
     ViewColumn: { Active: -1 },
+    ProgressLocation: { Notification: 15 },
+    Disposable: { from: (...ds: Array<{ dispose(): unknown }>) => ({ dispose: () => ds.forEach((d) => d.dispose()) }) },
     window: {
+      activeTextEditor: undefined,
+      onDidChangeActiveTextEditor: new EventEmitter<unknown>().event,
+      withProgress: <T>(options: { title?: string }, task: (p: { report(v: { message?: string; increment?: number }): void }, token: { onCancellationRequested(l: () => void): { dispose(): void } }) => Promise<T>) => {
+        const cancelled = new EventEmitter<void>();
+        const entry = { title: options.title ?? '', reports: [] as Array<{ message?: string; increment?: number }>, cancel: () => cancelled.fire() };
+        state.progress.push(entry);
+        return task({ report: (v) => void entry.reports.push(v) }, { onCancellationRequested: (l) => cancelled.event(l) });
+      },
       createOutputChannel: () => ({
         trace: logAt('trace'), debug: logAt('debug'), info: logAt('info'), warn: logAt('warn'), error: logAt('error'), dispose: () => undefined,
       }),
@@ -175,6 +188,8 @@ export function createFakeVscode() {
       },
       onDidGrantWorkspaceTrust: trustGranted.event,
       onDidChangeWorkspaceFolders: new EventEmitter<void>().event,
+      onDidSaveTextDocument: new EventEmitter<unknown>().event,
+      textDocuments: [],
       asRelativePath: (p: string) => (state.workspaceFolder ? path.relative(state.workspaceFolder, p) : p),
       createFileSystemWatcher: () => {
         const create = new EventEmitter<Uri>();
