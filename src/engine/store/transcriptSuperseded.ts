@@ -50,10 +50,12 @@ export function supersedeBlock(
   const head =
     e.reason === 'rewind'
       ? ['## Rewind', '', `**Rewound to ${o.rewoundTo === 0 ? 'the start' : `turn ${o.rewoundTo}`}**: ${what}.`]
-      : ['## Set aside', '', `**Superseded** (${e.reason}): ${what}, and nothing in the line replaced ${listed.length === 1 ? 'it' : 'them'}.`];
+      : e.reason === 'refusal'
+        ? ['## Declined', '', `**The model declined ${turnsPhrase(listed)}**: it was set aside (${plural(lines, 'human line')}, ${plural(responses, 'partial response')}).`]
+        : ['## Set aside', '', `**Superseded** (${e.reason}): ${what}, and nothing in the line replaced ${listed.length === 1 ? 'it' : 'them'}.`];
   const paras = [head.join('\n')];
   for (const r of o.roster) {
-    paras.push(`*${inline(view.nameOf(r.speaker))} ${r.type === 'join' ? 'is back on the panel' : 'leaves the panel'} (the rewind).*`);
+    paras.push(`*${inline(view.nameOf(r.speaker))} ${r.type === 'join' ? 'is back on the panel' : 'leaves the panel'} (the ${e.reason}).*`);
   }
   if (o.placed.length > 0) {
     const items = o.placed.map((t) => shortTurn(view, t, { floorLine: true, castChanges: true }));

@@ -15,6 +15,7 @@ const NOTICE_ACTIONS: Record<NonNullable<Notice['action']>, BannerAction[]> = {
   setApiKey: ['setApiKey'],
   retry: ['retry'],
   raiseBudget: ['raiseBudget'],
+  carryOver: ['carryOver'],
 };
 
 export function bannerForNotice(n: Notice): Banner {
