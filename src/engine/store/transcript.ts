@@ -3,7 +3,7 @@ import { sumCostTotals } from './costTotals';
 import { keepModelMarkdown, startsWithBlock } from './markdownKept';
 import { escapeMarkdownBlock as block, escapeMarkdownInline as inline } from './markdownText';
 import { finalLine, redoRoots, supersededAtEnd } from './sessionLine';
-import { otherSamplesBlock, supersedeBlock, type NameOf, type SupersededView } from './transcriptSuperseded';
+import { otherSamplesBlock, refusalLine, supersedeBlock, type NameOf, type SupersededView } from './transcriptSuperseded';
 
 /**
  * `transcript.md`: the session as a researcher reads it. Every piece of model, human or file text goes through
@@ -195,14 +195,6 @@ function renderTurn(events: readonly SessionEvent[], nameOf: NameOf): string[] {
   return paras.flatMap((p, i) => (i === 0 ? [p] : ['', p]));
 }
 
-/** A refused turn: marked as declined, with what had arrived quoted in a collapsed block (never as a response). */
-function refusalNote(e: Extract<SessionEvent, { type: 'refusal' }>): string {
-  const why = [e.category, e.explanation].filter((x): x is string => typeof x === 'string' && x.length > 0).map(inline).join(': ');
-  const head = `**The model declined this turn**${why ? ` (${why})` : ''}: it was set aside, and the next request does not hold it.`;
-  const partial = e.partial_text.length > 0 ? ['<details>', '<summary>What had arrived before the refusal (not part of the conversation)</summary>', '', block(e.partial_text), '', '</details>'].join('\n') : '*Nothing had arrived.*';
-  return `${head}\n\n${partial}`;
-}
-
 function renderEvent(e: SessionEvent, nameOf: NameOf): string | null {
   switch (e.type) {
     case 'intro':
@@ -231,8 +223,8 @@ function renderEvent(e: SessionEvent, nameOf: NameOf): string | null {
       return `*Format note (${inline(e.kind)}): ${inline(e.detail)}*`;
     case 'error':
       return `**Error** (${inline(e.kind)}): ${inline(e.message)}`;
-    case 'refusal':
-      return refusalNote(e);
+    case 'refusal': // a refused turn is always set aside, but a log may be hand-made
+      return refusalLine(e);
     case 'deliberation': // grouped by renderTurn
     case 'cost': // summed at the end of the turn
     case 'retry': // waiting out an API error says nothing about the conversation
