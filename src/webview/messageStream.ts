@@ -127,6 +127,11 @@ export class MessageStream {
         this.append(el('div', { class: `error-line kind-${ev.kind === 'stopped' ? 'stopped' : 'failed'}`, role: 'note' },
           ev.kind === 'stopped' ? 'Stopped — the panel was cut off' : `Error (${ev.kind}): ${ev.message}`), ev.turn);
         break;
+      case 'refusal':
+        // Marked where the turn was: what had arrived stays in the log, never as an answer in the chat.
+        this.append(el('div', { class: 'refusal-line', role: 'note' },
+          `The model declined this turn${ev.category ? ` (${ev.category})` : ''}. It was set aside: the panel's next turn does not see it.`), ev.turn);
+        break;
       case 'deliberation':
       case 'retry':
         break; // the drawer and the notice line own these

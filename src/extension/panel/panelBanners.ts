@@ -27,6 +27,12 @@ export function bannerForContextWarning(n: Notice): Banner {
   return { type: 'banner', level: n.level, message: n.message, actions: ['carryOver'] };
 }
 
+/** The model declined a turn and the session set it aside: the three ways on (SPEC §5, issue 19). */
+export function bannerForRefusal(category: string | null): Banner {
+  const message = `The model declined this turn${category ? ` (${category})` : ''}. It was set aside.`;
+  return { type: 'banner', level: 'warning', message, actions: ['editRefused', 'retryRefused', 'fallbackModel'] };
+}
+
 /** The `code` of an EngineError (or any error carrying a string code), else undefined. */
 export function errorCode(err: unknown): string | undefined {
   if (typeof err !== 'object' || err === null || !('code' in err)) return undefined;
