@@ -85,8 +85,9 @@ export class MessageStream {
       case 'join':
       case 'leave': {
         const name = this.members.name(ev.speaker);
-        if (ev.reason === 'rewind') {
-          this.layout.appendTop(this.note(`${name} ${ev.type === 'join' ? 'rejoins' : 'leaves'} the panel (rewind)`, 'cast-change'));
+        if (ev.reason !== undefined) {
+          const why = ev.reason === 'rewind' ? 'rewind' : 'the declined turn was set aside';
+          this.layout.appendTop(this.note(`${name} ${ev.type === 'join' ? 'rejoins' : 'leaves'} the panel (${why})`, 'cast-change'));
         } else {
           this.append(this.note(`${name} ${ev.type === 'join' ? 'joins' : 'leaves'} the panel`, 'cast-change'), ev.turn);
         }
