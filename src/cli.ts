@@ -12,7 +12,7 @@ import { runStats } from './cli/statsCommand';
 const USAGE = `Usage: node dist/cli.js <command>
   play --workspace DIR --cast ID,ID,... --script FILE [--brief NAME] [--model ID] [--out DIR]
        [--max-tokens N] [--ttl 5m|1h] [--depth off|brief|full] [--prices FILE] [--budget USD] [--context-window N]
-       [--warmth off|keep-warm|auto] [--keep-warm-minutes N]
+       [--warmth off|keep-warm|auto] [--keep-warm-minutes N] [--fallback-model ID]
   play --resume SESSION_DIR --script FILE [--workspace DIR] [--model ID] ...
   audit DIR      validate every session folder under DIR (exit 1 if any is invalid)
   recover DIR    finalise every unclosed session under DIR from its journal

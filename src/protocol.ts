@@ -27,7 +27,8 @@ export const themeSchema = z.enum(['cream', 'light', 'dark', 'eink', 'vscode']);
 export type Theme = z.infer<typeof themeSchema>;
 
 /** `carryOver`: summarise the session into a fresh one (offered when the context nears or meets the window). */
-export const bannerActionSchema = z.enum(['setApiKey', 'retry', 'openSettings', 'continueSession', 'raiseBudget', 'carryOver']);
+/** `editRefused`, `retryRefused`, `fallbackModel`: the ways on after the model declined a turn (issue 19). */
+export const bannerActionSchema = z.enum(['setApiKey', 'retry', 'openSettings', 'continueSession', 'raiseBudget', 'carryOver', 'editRefused', 'retryRefused', 'fallbackModel']);
 export type BannerAction = z.infer<typeof bannerActionSchema>;
 
 /** Live context/cache figures for the sub-strip (recomputed by the host after each call and on a timer). */
@@ -125,6 +126,8 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('rewind'), turn: z.number().int().nonnegative() }),
   /** carry a different sample of the last turn forward. */
   z.object({ type: z.literal('selectSample'), turn: z.number().int().positive() }),
+  /** ask the turn the model declined (and the session set aside) again with its line rephrased. */
+  z.object({ type: z.literal('editRefused'), text: z.string().min(1).max(100_000) }),
   /** summarise this session into a fresh one (context nearly full, or by choice). */
   z.object({ type: z.literal('carryOver') }),
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string().max(10_000) }),

@@ -21,6 +21,7 @@ export async function runPlay(args: string[]): Promise<number> {
       script: { type: 'string' },
       brief: { type: 'string' },
       model: { type: 'string' },
+      'fallback-model': { type: 'string' },
       out: { type: 'string' },
       resume: { type: 'string' },
       'max-tokens': { type: 'string' },
@@ -91,5 +92,7 @@ export async function runPlay(args: string[]): Promise<number> {
     const history = common.warmth === 'auto' ? { thinkTimeHistory: await pastThinkTimes(sessionsDir) } : {};
     plan = { library, actions, session: () => PanelSession.start({ ...common, ...history, library, cast, brief, sessionsDir }) };
   }
-  return runPlan(plan);
+  const fallback = values['fallback-model']?.trim();
+  if (fallback !== undefined && fallback.length === 0) throw new UsageError('--fallback-model needs a model id');
+  return runPlan(fallback ? { ...plan, fallbackModel: fallback } : plan);
 }

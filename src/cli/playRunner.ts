@@ -14,6 +14,8 @@ export interface PlayPlan {
   library: Library;
   actions: ScriptAction[];
   session: () => Promise<PanelSession>;
+  /** `--fallback-model`: a refused turn is asked once more of this model before the script goes on. */
+  fallbackModel?: string;
 }
 
 export async function runPlan(plan: PlayPlan): Promise<number> {
@@ -28,7 +30,10 @@ export async function runPlan(plan: PlayPlan): Promise<number> {
       else if (e.type === 'pass') process.stdout.write(`  ${names(e.speaker)} passes\n`);
       else if (e.type === 'join' || e.type === 'leave') process.stdout.write(`  (${names(e.speaker)} ${e.type === 'join' ? 'joins' : 'leaves'})\n`);
       else if (e.type === 'cost') process.stdout.write(`  ${e.kind === 'keep-warm' ? 'kept warm' : 'cost'}: ${formatUsd(e.usd)} (in ${e.input_tokens}, cache write ${e.cache_creation_input_tokens}, cache read ${e.cache_read_input_tokens}, out ${e.output_tokens})\n`);
-      else if (e.type === 'anomaly') process.stderr.write(`  anomaly (${e.kind}): ${oneLine(e.detail)}\n`);
+      else if (e.type === 'refusal') {
+        const why = e.category ? ` (${e.category})` : '';
+        process.stdout.write(`  [declined] The model (${e.model}) declined turn ${e.turn}${why}. It was set aside; the script goes on.\n`);
+      } else if (e.type === 'anomaly') process.stderr.write(`  anomaly (${e.kind}): ${oneLine(e.detail)}\n`);
       else if (e.type === 'error') {
         process.stderr.write(`  error (${e.kind}): ${e.message}\n`);
         if (e.kind === 'authentication' || e.kind === 'permission' || e.kind === 'not_found' || e.kind === 'invalid_request') fatal = e.message;
@@ -52,6 +57,12 @@ export async function runPlan(plan: PlayPlan): Promise<number> {
       stopped: () => fatal !== null,
       signal: interrupt.signal,
       onRewind: (toTurn, undone) => process.stdout.write(`\n[rewind to turn ${toTurn}] superseded turns ${undone.turns.join(', ') || 'none'}\n`),
+      // A refusal is data, not a failure: the turn is set aside and the script goes on (after one try on the fallback).
+      afterAction: async () => {
+        if (!plan.fallbackModel || !session.refusedTurn || fatal) return;
+        process.stdout.write(`  [fallback] asking turn ${session.refusedTurn.turn} again of ${plan.fallbackModel}\n`);
+        await session.askRefusedAgain({ model: plan.fallbackModel });
+      },
     });
   } catch (err) {
     if (!(err instanceof EngineError)) throw err;

@@ -36,6 +36,8 @@ export interface DialogueSettings {
   /** keeping the prompt cache warm between turns (off, keep-warm, auto). */
   cacheWarmth: WarmthMode;
   keepWarmMinutes: number;
+  /** `dialogue.fallbackModel`: what "Try on another model" asks a refused turn of; null when unset. */
+  fallbackModel: string | null;
 }
 
 export { DEFAULT_MODEL };
@@ -54,6 +56,7 @@ export const DEFAULT_SETTINGS: Readonly<DialogueSettings> = Object.freeze({
   contextWindow: null,
   cacheWarmth: 'off',
   keepWarmMinutes: DEFAULT_KEEP_WARM_MINUTES,
+  fallbackModel: null,
 });
 
 const httpUrl = z.url({ protocol: /^https?$/ });
@@ -71,6 +74,7 @@ const validators = {
   contextWindow: z.number().int().min(1000).nullable(),
   cacheWarmth: z.enum(WARMTH_MODES),
   keepWarmMinutes: z.number().int().min(1).max(24 * 60),
+  fallbackModel: z.string().trim().nullable().transform((v) => (v ? v : null)),
 } as const;
 
 type Validated = keyof typeof validators;

@@ -85,8 +85,9 @@ export class MessageStream {
       case 'join':
       case 'leave': {
         const name = this.members.name(ev.speaker);
-        if (ev.reason === 'rewind') {
-          this.layout.appendTop(this.note(`${name} ${ev.type === 'join' ? 'rejoins' : 'leaves'} the panel (rewind)`, 'cast-change'));
+        if (ev.reason !== undefined) {
+          const why = ev.reason === 'rewind' ? 'rewind' : 'the declined turn was set aside';
+          this.layout.appendTop(this.note(`${name} ${ev.type === 'join' ? 'rejoins' : 'leaves'} the panel (${why})`, 'cast-change'));
         } else {
           this.append(this.note(`${name} ${ev.type === 'join' ? 'joins' : 'leaves'} the panel`, 'cast-change'), ev.turn);
         }
@@ -126,6 +127,11 @@ export class MessageStream {
       case 'error':
         this.append(el('div', { class: `error-line kind-${ev.kind === 'stopped' ? 'stopped' : 'failed'}`, role: 'note' },
           ev.kind === 'stopped' ? 'Stopped — the panel was cut off' : `Error (${ev.kind}): ${ev.message}`), ev.turn);
+        break;
+      case 'refusal':
+        // Marked where the turn was: what had arrived stays in the log, never as an answer in the chat.
+        this.append(el('div', { class: 'refusal-line', role: 'note' },
+          `The model declined this turn${ev.category ? ` (${ev.category})` : ''}. It was set aside: the panel's next turn does not see it.`), ev.turn);
         break;
       case 'deliberation':
       case 'retry':

@@ -10,6 +10,9 @@ const ACTION_LABELS: Record<BannerAction, string> = {
   continueSession: 'Continue this session',
   raiseBudget: 'Raise budget',
   carryOver: 'Carry over to a fresh session',
+  editRefused: 'Edit your line',
+  retryRefused: 'Try again',
+  fallbackModel: 'Try on another model',
 };
 
 const STATUS_NAMES: Record<number, string> = { 429: 'Rate limited', 529: 'Overloaded', 500: 'Server error', 503: 'Unavailable' };

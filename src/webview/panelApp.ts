@@ -31,6 +31,11 @@ export class PanelApp {
   private readonly drawer: DeliberationDrawer;
   private readonly roster: Roster;
   private readonly meters: MeterStrip;
+  /** The newest human line, and the line of the turn the model declined (null once another turn starts). */
+  private lastAsk: { turn: number; text: string } | null = null;
+  private refusedLine: { turn: number; text: string } | null = null;
+  /** The composer's edit is of the declined line: its Send is `editRefused`, not `edit`. */
+  private editingRefused = false;
   private readonly notices: Notices;
   private readonly composer: Composer;
   private readonly line = new TurnLine();
@@ -57,13 +62,17 @@ export class PanelApp {
       if (!this.answering && !this.readOnly) host.post({ type: 'carryOver' });
     };
     this.meters = new MeterStrip((ttl) => host.post({ type: 'setTtl', ttl }), carryOver);
-    this.notices = new Notices((action) => host.post({ type: 'action', action }), carryOver);
+    this.notices = new Notices((action) => (action === 'editRefused' ? this.editRefused() : host.post({ type: 'action', action })), carryOver);
     this.rewind = new RewindDialog(this.members, (turn) => {
       if (!this.answering && !this.readOnly) host.post({ type: 'rewind', turn });
     });
     this.composer = new Composer(this.members, {
       say: (text, target) => host.post({ type: 'say', text, target }),
-      edit: (text) => host.post({ type: 'edit', text }),
+      edit: (text) => {
+        const refused = this.editingRefused;
+        this.editingRefused = false;
+        host.post(refused ? { type: 'editRefused', text } : { type: 'edit', text });
+      },
       stop: () => host.post({ type: 'stop' }),
       continueSession: () => host.post({ type: 'action', action: 'continueSession' }),
       draftChanged: (draft, target) => host.saveState({ draft, target }),
@@ -71,7 +80,10 @@ export class PanelApp {
     this.tools = new TurnTools(this.stream, this.line, {
       regenerate: () => host.post({ type: 'regenerate' }),
       selectSample: (turn) => host.post({ type: 'selectSample', turn }),
-      editLast: (text) => this.composer.beginEdit(text),
+      editLast: (text) => {
+        this.editingRefused = false;
+        this.composer.beginEdit(text);
+      },
       rewindTo: (turn, quote) => {
         this.rewind.open(turn, quote);
         host.post({ type: 'previewRewind', turn });
@@ -158,6 +170,13 @@ export class PanelApp {
     }
   }
 
+  /** "Edit your line" on the refusal banner: the declined line goes into the composer; Send asks it again. */
+  private editRefused(): void {
+    if (!this.refusedLine || this.answering || this.readOnly) return;
+    this.composer.beginEdit(this.refusedLine.text);
+    this.editingRefused = true;
+  }
+
   private setMeter(meter: Meter | null): void {
     this.meter = meter;
     this.meters.setMeter(meter);
@@ -173,7 +192,12 @@ export class PanelApp {
     if (live) this.notices.clearStatus();
     const moves = live && (ev.type === 'human-speak' || ev.type === 'floor' || ev.type === 'supersede');
     const focused = moves ? this.tools.focusedControl() : null;
-    if (ev.type === 'human-speak') this.line.add(ev);
+    if (ev.type === 'human-speak') {
+      this.line.add(ev);
+      this.lastAsk = { turn: ev.turn, text: ev.text };
+      this.refusedLine = null;
+    }
+    if (ev.type === 'refusal') this.refusedLine = this.lastAsk?.turn === ev.turn ? this.lastAsk : null;
     if (ev.type === 'deliberation') this.drawer.addEvent(ev, live);
     else this.stream.addEvent(ev, live);
     if (ev.type === 'supersede') {

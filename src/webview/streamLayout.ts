@@ -9,6 +9,7 @@ const REASON_WORDS: Record<SupersedeReason, string> = {
   edit: 'edited',
   rewind: 'rewound',
   select: 'another sample chosen',
+  refusal: 'declined by the model',
 };
 
 /** The element holding one human turn's floor line, responses and floor marker. */

@@ -1,6 +1,9 @@
 import type { StandInReply } from './replyStream.js';
 import { messageText, systemText, type MessagesRequestBody } from './requestBody.js';
 
+/** A floor line holding this word is declined by castAutoReply (stop_reason refusal, mid-speak). */
+export const REFUSAL_TRIGGER = 'REFUSE-ME';
+
 /** One present panel member as the prompt names them. */
 export interface CastMember {
   id: string;
@@ -67,6 +70,10 @@ function unescapeAttr(value: string): string {
  */
 export function castAutoReply(req: MessagesRequestBody): StandInReply {
   const { cast, addressed, turn, floor } = readTurn(req);
+  // A scripted refusal for demos and end-to-end tests: a floor line holding the trigger is declined mid-speak.
+  if (floor.includes(REFUSAL_TRIGGER) && cast.length > 0) {
+    return { text: `<speak who="${cast[0]!.id}">${cast[0]!.name} begins to answer the refused question`, refusal: { category: 'general_harms', explanation: 'The stand-in declines lines holding REFUSE-ME.' } };
+  }
   const quote = quoteOf(floor);
   const target = cast.find((m) => m.id === addressed);
   if (target) return { text: speak(target, quote, turn, 0) };

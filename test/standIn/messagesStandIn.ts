@@ -4,7 +4,7 @@ import { castAutoReply } from './castAutoReply.js';
 import { PromptCache, breakpointProblem, countTokens, flattenPrompt, type StandInUsage } from './promptCache.js';
 import { BatchDesk, type BatchOptions, type ItemAnswer, type StandInBatch } from './batchDesk.js';
 import { sendError, sendWholeMessage, streamReply, wholeMessage, type ReplyContext, type StandInReply } from './replyStream.js';
-import { parseRequestBody, type MessagesRequestBody } from './requestBody.js';
+import { messageText, parseRequestBody, type MessagesRequestBody } from './requestBody.js';
 
 export { castAutoReply, countTokens };
 export type { BatchOptions, MessagesRequestBody, StandInBatch, StandInReply, StandInUsage };
@@ -19,6 +19,8 @@ export interface RecordedRequest {
   usage?: StandInUsage;
   /** Set for an item of a Message Batch: its custom_id (the item was answered inside the batch). */
   batchItem?: string;
+  /** What was streamed back: the text delivered (all of it, or up to a fault) and the stop reason sent (null if none). */
+  served?: { text: string; stopReason: string | null };
 }
 
 /** How to run the stand-in; every field has a default. */
@@ -37,6 +39,11 @@ export interface StandInOptions {
   apiKey?: string;
   /** Message Batches behaviour (latency, scripted errored/expired items, result order). */
   batch?: BatchOptions;
+  /**
+   * Like the real model (default true): once a reply was refused, any later request whose messages still hold
+   * the refused text is refused again, so a session that continues without resetting its context fails.
+   */
+  stickyRefusals?: boolean;
 }
 
 /** A running stand-in. `requests` grows as requests arrive; `url` is the SDK's baseURL. */
@@ -61,6 +68,7 @@ export async function startStandIn(opts: StandInOptions = {}): Promise<StandIn> 
   const autoReply = opts.autoReply ?? castAutoReply;
   const cache = new PromptCache(opts.minCacheableTokens ?? 1024, opts.now ?? Date.now);
   const requests: RecordedRequest[] = [];
+  const refusedTexts: string[] = [];
   let counter = 0;
   let baseUrl = '';
 
@@ -81,7 +89,8 @@ export async function startStandIn(opts: StandInOptions = {}): Promise<StandIn> 
     if (!accounting.ok) throw new Error(accounting.message);
     recorded.usage = accounting.usage;
     const id = String(n).padStart(6, '0');
-    const ctx: ReplyContext = { requestId: `req_standin_${id}`, messageId: `msg_standin_${id}`, model: body.model, maxTokens: body.max_tokens, stopSequence: body.stop_sequences?.[0] ?? null, usage: accounting.usage };
+    const ctx: ReplyContext = { requestId: `req_standin_${id}`, messageId: `msg_standin_${id}`, model: body.model, maxTokens: body.max_tokens, stopSequence: body.stop_sequences?.[0] ?? null, usage: accounting.usage, served: { text: '', stopReason: null } };
+    recorded.served = ctx.served;
     return { ok: true, message: wholeMessage(reply, ctx, 'batch') };
   };
   const desk = new BatchDesk(answerItem, opts.batch ?? {}, () => baseUrl, opts.now ?? Date.now);
@@ -113,7 +122,11 @@ export async function startStandIn(opts: StandInOptions = {}): Promise<StandIn> 
     requests.push(recorded);
     const badBreakpoints = breakpointProblem(body);
     if (badBreakpoints) return sendError(res, 400, requestId, badBreakpoints);
-    const reply = queue.length ? queue.shift()! : autoReply(body);
+    const held = opts.stickyRefusals === false ? undefined : refusedTexts.find((t) => body.messages.some((m) => messageText(m).includes(t)));
+    const scripted = queue.length ? queue.shift()! : autoReply(body);
+    const reply: StandInReply = held !== undefined ? { text: '', refusal: { category: 'general_harms', explanation: 'The context still holds text that was refused.' } } : scripted;
+    const lastAssistant = body.messages.at(-1)?.role === 'assistant' ? messageText(body.messages.at(-1)!) : '';
+    if (/\s$/.test(lastAssistant)) return sendError(res, 400, requestId, 'messages: final assistant content cannot end with trailing whitespace');
     if (reply.status !== undefined && reply.status !== 200) {
       return sendError(res, reply.status, requestId, undefined, reply.retryAfterMs);
     }
@@ -121,6 +134,7 @@ export async function startStandIn(opts: StandInOptions = {}): Promise<StandIn> 
     if (!accounting.ok) throw new Error(accounting.message);
 
     recorded.usage = accounting.usage;
+    recorded.served = { text: '', stopReason: null };
     const ctx: ReplyContext = {
       requestId,
       messageId: `msg_standin_${String(n).padStart(6, '0')}`,
@@ -128,9 +142,12 @@ export async function startStandIn(opts: StandInOptions = {}): Promise<StandIn> 
       maxTokens: body.max_tokens,
       stopSequence: body.stop_sequences?.[0] ?? null,
       usage: accounting.usage,
+      served: recorded.served,
     };
     if (body.stream) await streamReply(res, reply, ctx);
     else sendWholeMessage(res, reply, ctx);
+    recorded.served = ctx.served;
+    if (reply.refusal && ctx.served.text.trim().length > 0) refusedTexts.push(ctx.served.text.trim());
   };
 
   const server = createServer({ noDelay: true }, (req, res) => {

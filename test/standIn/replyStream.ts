@@ -18,8 +18,13 @@ export interface StandInReply {
   errorAfterChars?: number;
   /** After this many characters, destroy the socket: no content_block_stop, no message_stop. */
   dropAfterChars?: number;
-  /** Reported stop reason; default end_turn (max_tokens when the text had to be cut). */
-  stopReason?: 'end_turn' | 'max_tokens' | 'stop_sequence';
+  /**
+   * Reported stop reason; default end_turn (max_tokens when the text had to be cut). Any string is sent as is,
+   * so the SDK's whole union (pause_turn, model_context_window_exceeded, ...) and unknown future values can be.
+   */
+  stopReason?: string;
+  /** The model declines after `text`: stop_reason `refusal` with these `stop_details` on message_delta. */
+  refusal?: { category?: string | null; explanation?: string | null };
   /** After the text, keep the stream open until the client disconnects (for abort tests). */
   holdOpen?: boolean;
 }
@@ -64,6 +69,8 @@ export interface ReplyContext {
   maxTokens: number;
   stopSequence: string | null;
   usage: StandInUsage;
+  /** Filled in as the reply goes out: the text delivered and the stop reason sent (null when none was). */
+  served: { text: string; stopReason: string | null };
 }
 
 /** Streams one reply as the Messages API's SSE, honouring the reply's faults and client disconnects. */
@@ -101,6 +108,7 @@ export async function streamReply(res: ServerResponse, reply: StandInReply, ctx:
     if (i > 0 && reply.chunkDelayMs) await sleep(reply.chunkDelayMs);
     if (closed) return;
     const piece = deliverable.slice(i, i + chunkSize).join('');
+    ctx.served.text += piece;
     await send('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } });
   }
   if (closed) return;
@@ -121,10 +129,11 @@ export async function streamReply(res: ServerResponse, reply: StandInReply, ctx:
   }
 
   ctx.usage.output_tokens = countTokens(text);
+  ctx.served.stopReason = stopReason;
   await send('content_block_stop', { type: 'content_block_stop', index: 0 });
   await send('message_delta', {
     type: 'message_delta',
-    delta: { stop_reason: stopReason, stop_sequence: stopReason === 'stop_sequence' ? ctx.stopSequence : null },
+    delta: { stop_reason: stopReason, stop_sequence: stopReason === 'stop_sequence' ? ctx.stopSequence : null, stop_details: stopDetails(reply) },
     usage: {
       input_tokens: ctx.usage.input_tokens,
       cache_creation_input_tokens: ctx.usage.cache_creation_input_tokens,
@@ -153,6 +162,7 @@ export function sendWholeMessage(res: ServerResponse, reply: StandInReply, ctx: 
 export function wholeMessage(reply: StandInReply, ctx: ReplyContext, serviceTier: 'standard' | 'batch'): Record<string, unknown> {
   const { text, stopReason } = fitToMaxTokens(reply, ctx.maxTokens);
   ctx.usage.output_tokens = countTokens(text);
+  ctx.served = { text, stopReason };
   return {
     id: ctx.messageId,
     type: 'message',
@@ -161,14 +171,21 @@ export function wholeMessage(reply: StandInReply, ctx: ReplyContext, serviceTier
     content: [{ type: 'text', text }],
     stop_reason: stopReason,
     stop_sequence: stopReason === 'stop_sequence' ? ctx.stopSequence : null,
+    stop_details: stopDetails(reply),
     usage: { ...ctx.usage, service_tier: serviceTier },
   };
+}
+
+/** The API's `stop_details`: the refusal's category and explanation, else null. */
+function stopDetails(reply: StandInReply): object | null {
+  if (!reply.refusal) return null;
+  return { type: 'refusal', category: reply.refusal.category ?? null, explanation: reply.refusal.explanation ?? null };
 }
 
 /** The model cannot write past max_tokens: longer text is cut there and reported as max_tokens. */
 function fitToMaxTokens(reply: StandInReply, maxTokens: number): { text: string; stopReason: string } {
   const text = reply.text ?? '';
-  const stopReason = reply.stopReason ?? 'end_turn';
+  const stopReason = reply.refusal ? 'refusal' : (reply.stopReason ?? 'end_turn');
   if (countTokens(text) <= maxTokens) return { text, stopReason };
   let bytes = 0;
   let cut = '';

@@ -5,14 +5,39 @@ import { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/s
 import { Messages, type MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { MegapromptRequest } from '../prompt/promptLayout';
 import type { Usage } from '../cost/costMeter';
+import { estimateOutputTokens, fromApiUsage } from './callUsage';
+
+/** What the API said about why it stopped (message_delta's `stop_details`, e.g. a refusal's category). */
+export interface StopDetails {
+  type: string;
+  category?: string | null;
+  explanation?: string | null;
+}
+
+/**
+ * One request the API answered with a stream, so it was billed (from message_start on), whatever happened
+ * next. `attempt` counts every request of the call from 1 (unbilled HTTP errors, retries and pause_turn
+ * continuations included). `usageEstimated` is true when no final usage arrived and `usage.output_tokens` is
+ * estimated from the text that did (see `estimateOutputTokens`).
+ */
+export interface BilledAttempt {
+  attempt: number;
+  usage: Usage;
+  usageEstimated: boolean;
+  stopReason: string | null;
+  stopDetails: StopDetails | null;
+}
 
 /** How a call ended. `text` always holds everything that arrived, whatever the outcome. */
 export interface CallResult {
   outcome: 'complete' | 'aborted' | 'failed';
   text: string;
-  /** Usage as last reported by the API (message_start, then the cumulative message_delta); null if none arrived. */
+  /** Usage of the last billed attempt (null if the API served none); every billed attempt is in `attempts`. */
   usage: Usage | null;
   stopReason: string | null;
+  stopDetails: StopDetails | null;
+  /** Every billed attempt in order; their usage sums to what the call cost. */
+  attempts: BilledAttempt[];
   error?: CallError;
 }
 
@@ -59,37 +84,79 @@ export function makeClient(o: { apiKey: string; baseURL?: string | undefined }):
   return new MessagesClient({ apiKey: o.apiKey, maxRetries: 0, ...(o.baseURL ? { baseURL: o.baseURL } : {}) });
 }
 
+/** How many times a `pause_turn` is continued before the call ends as it is (an anomaly says so). */
+export const MAX_PAUSE_CONTINUATIONS = 3;
+
 /**
  * One model call, streamed. A retryable failure before any text arrived is retried with the server's
  * retry-after (or exponential backoff); once text has arrived a failure keeps the partial text instead,
- * because the researcher has already seen it.
+ * because the researcher has already seen it. A `pause_turn` stop is continued as the API documents: the
+ * same request with the reply so far appended as the assistant's turn, so the model carries on from there.
  */
 export async function streamCall(client: ModelClient, request: MegapromptRequest, hooks: CallHooks, apiKey: string): Promise<CallResult> {
   const maxRetries = hooks.maxRetries ?? 4;
   const sleep = hooks.sleep ?? abortableSleep;
+  const attempts: BilledAttempt[] = [];
+  let before = ''; // text of earlier attempts that the call continues (pause_turn)
+  let retries = 0;
+  let pauses = 0;
+  let sent = request;
   for (let attempt = 1; ; attempt++) {
-    const r = await attemptCall(client, request, hooks, apiKey);
+    const r = await attemptCall(client, sent, hooks, apiKey);
+    if (r.billed) attempts.push({ attempt, ...r.billed });
+    const text = before + r.text;
+    const result: CallResult = { outcome: r.outcome, text, usage: r.billed?.usage ?? null, stopReason: r.billed?.stopReason ?? null, stopDetails: r.billed?.stopDetails ?? null, attempts, ...(r.error ? { error: r.error } : {}) };
+    if (r.outcome === 'complete' && result.stopReason === 'pause_turn' && pauses < MAX_PAUSE_CONTINUATIONS) {
+      pauses++;
+      before = text;
+      sent = withPartialReply(request, text);
+      continue;
+    }
     const retryable = r.outcome === 'failed' && r.text.length === 0 && r.error && RETRYABLE.has(r.error.kind);
-    if (!retryable || attempt > maxRetries) return r;
-    const waitMs = r.retryAfterMs ?? Math.min(30_000, 1000 * 2 ** (attempt - 1));
+    if (!retryable || retries >= maxRetries) return result;
+    retries++;
+    const waitMs = r.retryAfterMs ?? Math.min(30_000, 1000 * 2 ** (retries - 1));
     hooks.onRetry({ status: r.error!.status ?? 0, attempt: attempt + 1, waitMs, kind: r.error!.kind });
     try {
       await sleep(waitMs, hooks.signal);
     } catch {
-      return { outcome: 'aborted', text: '', usage: r.usage, stopReason: null };
+      const { error: _waitedOut, ...rest } = result;
+      return { ...rest, outcome: 'aborted' };
     }
   }
 }
 
-async function attemptCall(
-  client: ModelClient,
-  request: MegapromptRequest,
-  hooks: CallHooks,
-  apiKey: string,
-): Promise<CallResult & { retryAfterMs?: number }> {
+/**
+ * The request to continue a paused turn: the reply so far as the assistant's (prefilled) turn. The API refuses
+ * a final assistant block that ends in whitespace, so that is trimmed; an empty reply resends the request.
+ */
+export function withPartialReply(request: MegapromptRequest, text: string): MegapromptRequest {
+  const partial = text.trimEnd();
+  if (partial.length === 0) return request;
+  return { ...request, messages: [...request.messages, { role: 'assistant', content: [{ type: 'text', text: partial }] }] };
+}
+
+interface AttemptResult {
+  outcome: CallResult['outcome'];
+  text: string;
+  /** Present once message_start arrived: from then on the request is billed. */
+  billed?: Omit<BilledAttempt, 'attempt'>;
+  error?: CallError;
+  retryAfterMs?: number;
+}
+
+async function attemptCall(client: ModelClient, request: MegapromptRequest, hooks: CallHooks, apiKey: string): Promise<AttemptResult> {
   let text = '';
   let usage: Usage | null = null;
+  let final = false; // a message_delta reported the final (cumulative) usage
   let stopReason: string | null = null;
+  let stopDetails: StopDetails | null = null;
+  const billed = (): AttemptResult['billed'] =>
+    usage === null
+      ? undefined
+      : final
+        ? { usage, usageEstimated: false, stopReason, stopDetails }
+        : { usage: { ...usage, output_tokens: estimateOutputTokens(text, usage.output_tokens) }, usageEstimated: true, stopReason, stopDetails };
   try {
     const stream = client.messages.stream(request as MessageCreateParamsNonStreaming, { signal: hooks.signal });
     for await (const ev of stream) {
@@ -100,45 +167,29 @@ async function attemptCall(
         hooks.onText(ev.delta.text);
       } else if (ev.type === 'message_delta') {
         usage = fromApiUsage(ev.usage, usage);
+        final = true;
         stopReason = ev.delta.stop_reason ?? stopReason;
+        stopDetails = readStopDetails((ev.delta as { stop_details?: unknown }).stop_details) ?? stopDetails;
       }
     }
-    return { outcome: 'complete', text, usage, stopReason };
+    return { outcome: 'complete', text, billed: billed() };
   } catch (err) {
-    if (hooks.signal.aborted || err instanceof APIUserAbortError) {
-      return { outcome: 'aborted', text, usage, stopReason };
-    }
+    if (hooks.signal.aborted || err instanceof APIUserAbortError) return { outcome: 'aborted', text, billed: billed() };
     const error = describeError(err, apiKey);
     const retryAfterMs = err instanceof APIError ? retryAfter(err.headers) : undefined;
-    return { outcome: 'failed', text, usage, stopReason, error, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    return { outcome: 'failed', text, billed: billed(), error, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   }
 }
 
-interface ApiUsageLike {
-  input_tokens?: number | null;
-  output_tokens?: number | null;
-  cache_creation_input_tokens?: number | null;
-  cache_read_input_tokens?: number | null;
-  cache_creation?: { ephemeral_5m_input_tokens?: number | null; ephemeral_1h_input_tokens?: number | null } | null;
-  service_tier?: string | null;
-}
-
-/** message_delta usage is cumulative and may omit input fields; keep what message_start said for those. */
-function fromApiUsage(u: ApiUsageLike, prev: Usage | null): Usage {
-  const pick = (v: number | null | undefined, fallback: number): number => (typeof v === 'number' ? v : fallback);
-  const out: Usage = {
-    input_tokens: pick(u.input_tokens, prev?.input_tokens ?? 0),
-    output_tokens: pick(u.output_tokens, prev?.output_tokens ?? 0),
-    cache_creation_input_tokens: pick(u.cache_creation_input_tokens, prev?.cache_creation_input_tokens ?? 0),
-    cache_read_input_tokens: pick(u.cache_read_input_tokens, prev?.cache_read_input_tokens ?? 0),
-  };
-  const split5m = u.cache_creation?.ephemeral_5m_input_tokens ?? prev?.cache_creation_5m;
-  const split1h = u.cache_creation?.ephemeral_1h_input_tokens ?? prev?.cache_creation_1h;
-  if (typeof split5m === 'number') out.cache_creation_5m = split5m;
-  if (typeof split1h === 'number') out.cache_creation_1h = split1h;
-  const tier = u.service_tier ?? prev?.service_tier;
-  if (tier === 'standard' || tier === 'priority' || tier === 'batch') out.service_tier = tier;
-  return out;
+/** `stop_details` as sent, if it has the documented shape; unknown extra fields are dropped. */
+function readStopDetails(raw: unknown): StopDetails | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const r = raw as Record<string, unknown>;
+  if (typeof r.type !== 'string') return null;
+  const text = (v: unknown): string | null | undefined => (typeof v === 'string' ? v : v === null ? null : undefined);
+  const category = text(r.category);
+  const explanation = text(r.explanation);
+  return { type: r.type, ...(category !== undefined ? { category } : {}), ...(explanation !== undefined ? { explanation } : {}) };
 }
 
 function retryAfter(headers: Headers | undefined): number | undefined {

@@ -50,7 +50,8 @@ export type ParseEvent =
   | { type: 'speak-end'; speaker: string; order: number; text: string; truncated: boolean }
   | { type: 'pass'; speaker: string; order: number }
   | { type: 'anomaly'; kind: AnomalyKind; detail: string };
-export type EndReason = 'stop' | 'max_tokens' | 'dropped' | 'error' | 'aborted';
+/** Why the stream ended: `refusal` (the model declined) is no format problem, like `aborted`. */
+export type EndReason = 'stop' | 'max_tokens' | 'dropped' | 'error' | 'aborted' | 'refusal';
 /** feed() any number of times, then end() once; feed() after end() throws. */
 export interface TagParser { feed(chunk: string): void; end(reason: EndReason): void }
 
@@ -255,7 +256,7 @@ export function createTagParser(roster: ParserRoster, onEvent: (e: ParseEvent) =
       const fragment = lexer.finish();
       flushStray();
       const inside = [fragment && `unfinished tag ${fragment}`, cur?.raw, inConfer && '<confer>'].filter(Boolean);
-      if (inside.length > 0 && reason !== 'aborted') anomaly('unterminated', `stream ended (${reason}) inside ${inside.join(' in ')}`);
+      if (inside.length > 0 && reason !== 'aborted' && reason !== 'refusal') anomaly('unterminated', `stream ended (${reason}) inside ${inside.join(' in ')}`);
       if (cur !== null) close(cur, true);
       endConfer();
     },

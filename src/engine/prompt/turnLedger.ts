@@ -54,6 +54,13 @@ export class TurnLedger {
     return best;
   }
 
+  /** The newest live turn before `turn`, or 0 when none is (the start of the session). */
+  lastLiveBefore(turn: number): number {
+    let best = 0;
+    for (const t of this.slots.keys()) if (t < turn && !this.superseded.has(t) && t > best) best = t;
+    return best;
+  }
+
   /** Live turns after `turn`, in order. */
   liveAfter(turn: number): number[] {
     return [...this.slots.keys()].filter((t) => t > turn && !this.superseded.has(t)).sort((a, b) => a - b);

@@ -9,7 +9,7 @@ import type { Brief, Character, Library } from '../cast/characters';
 import { SessionMeter } from '../cost/sessionMeter';
 import { makeClient } from '../model/modelCall';
 import { ContextLog } from '../prompt/contextLog';
-import { openingSystem, userTurnText, type CacheTtl, type PromptContext, type StageDirection } from '../prompt/promptLayout';
+import { openingSystem, type CacheTtl, type PromptContext } from '../prompt/promptLayout';
 import { linkContinuation } from '../store/sessionContinuation';
 import { SESSION_FILES } from '../store/sessionFiles';
 import { writeIndex } from '../store/sessionIndex';
@@ -19,12 +19,14 @@ import { writeCarryOverSummary } from './carryOver';
 import type { PanelSessionOptions, ResumeOptions, SessionUpdate } from './sessionOptions';
 import { restoreSession } from './sessionRestore';
 import type { RewindPreview } from '../prompt/turnLedger';
-import { TurnRedo } from './turnRedo';
+import { askPanel } from './humanTurn';
+import type { RefusedTurn } from './turnRefusal';
 import { TurnRunner } from './turnRunner';
 
 export { EngineError } from '../cast/castState';
 export { hasContext } from './sessionRestore';
 export type { PanelSessionOptions, ResumeOptions, SessionUpdate } from './sessionOptions';
+export type { RefusedTurn } from './turnRefusal';
 
 /**
  * One running megaprompt session: its lifecycle (start, resume, carry-over, close) and the public operations
@@ -34,7 +36,6 @@ export type { PanelSessionOptions, ResumeOptions, SessionUpdate } from './sessio
  */
 export class PanelSession {
   private readonly runner: TurnRunner;
-  private readonly redoOps: TurnRedo;
 
   private constructor(journal: SessionJournal, cast: CastState, ctx: ContextLog, opts: ResumeOptions, turn: number) {
     const meter = new SessionMeter(() => this.runner.opts);
@@ -47,7 +48,6 @@ export class PanelSession {
     }
     // A continued session is still warm if its last call was recent: the cache outlives the process.
     if (lastCost) meter.noteCall(Date.parse(lastCost.at));
-    this.redoOps = new TurnRedo(this.runner);
   }
 
   static async start(o: PanelSessionOptions): Promise<PanelSession> {
@@ -162,51 +162,40 @@ export class PanelSession {
   }
 
   /** One human turn. Resolves when the floor returns; API failures become events and notices, not rejections. */
-  async say(text: string, target: string | null): Promise<void> {
-    this.runner.ensureIdle();
-    if (text.trim().length === 0) throw new EngineError('bad-input', 'say something first');
-    this.runner.checkCanCall();
-    const landing = this.cast.queued;
-    const addressee = target === null ? null : this.cast.find(target);
-    const willBePresent = target === null || (this.cast.isPresent(target) && !landing.some((q) => q.id === target && q.change === 'retire')) || landing.some((q) => q.id === target && q.change === 'join');
-    if (target !== null && (!addressee || !willBePresent)) {
-      const joiner = landing.find((q) => q.id === target && q.change === 'join');
-      if (!joiner) throw new EngineError('unknown-character', `"${target}" is not on the panel`);
-    }
-    const turn = this.runner.nextTurn();
-    const directions = this.cast.land();
-    for (const d of directions) {
-      if (d.kind === 'join') {
-        this.journal.noteParticipant({ id: d.character.id, name: d.character.name, glyph: d.character.glyph, color: d.character.color });
-        this.runner.record({ type: 'join', turn, speaker: d.character.id, profile_sha256: d.character.sha256 });
-      } else if (d.kind === 'retire') {
-        this.runner.record({ type: 'leave', turn, speaker: d.character.id });
-      } else {
-        this.runner.record({ type: 'revise', turn, speaker: d.character.id, profile_sha256: d.character.sha256 });
-      }
-    }
-    if (directions.length > 0) this.runner.emit({ kind: 'cast' });
-    this.runner.record({ type: 'human-speak', turn, text, target });
-    const addressed = target === null ? null : this.cast.find(target)!;
-    const all: StageDirection[] = addressed ? [...directions, { kind: 'address', character: addressed }] : directions;
-    this.ctx.push({ role: 'user', content: [userTurnText(text, all)] });
-    this.ctx.open(turn, this.context.messages.length - 1);
-    await this.runner.runTurn(target);
+  say(text: string, target: string | null): Promise<void> {
+    return askPanel(this.runner, text, target);
+  }
+
+  /** The last turn when the model declined it (it was set aside), for "Try again" / "Edit your line". */
+  get refusedTurn(): RefusedTurn | null {
+    return this.runner.refused;
+  }
+
+  /**
+   * Ask the refused (set-aside) turn again: unchanged, with its line edited (`text`), or of another model
+   * (`model`, the fallback). Logged as a re-asked turn (`redo_of` the refused turn) with the model it went to.
+   */
+  askRefusedAgain(o: { text?: string; model?: string } = {}): Promise<void> {
+    const refused = this.runner.refused;
+    if (!refused) return Promise.reject(new EngineError('bad-input', 'there is no refused turn to ask again'));
+    const edited = o.text !== undefined && o.text !== refused.text;
+    const model = o.model !== undefined && o.model !== this.opts.model ? o.model : undefined;
+    return askPanel(this.runner, edited ? o.text! : refused.text, refused.target, { redo_of: refused.turn, redo: edited ? 'edit' : 'regenerate', ...(model ? { model } : {}) });
   }
 
   /** Another sample of the last turn: same context, new call; the earlier reply stays in the log, superseded. */
   regenerate(): Promise<void> {
-    return this.redoOps.redo('regenerate', null);
+    return this.runner.redo.redo('regenerate', null);
   }
 
   /** Resend the last human line, edited; the original stays in the log, superseded. */
   edit(text: string): Promise<void> {
-    return this.redoOps.redo('edit', text);
+    return this.runner.redo.redo('edit', text);
   }
 
   /** What `rewind(toTurn)` would supersede and undo, for a confirmation. */
   rewindPreview(toTurn: number): RewindPreview {
-    return this.redoOps.preview(toTurn);
+    return this.runner.redo.preview(toTurn);
   }
 
   /**
@@ -214,17 +203,17 @@ export class PanelSession {
    * cut back to exactly what was sent then, and the roster returns to what it was, logged as join/leave.
    */
   rewind(toTurn: number): Promise<RewindPreview> {
-    return this.redoOps.rewind(toTurn);
+    return this.runner.redo.rewind(toTurn);
   }
 
   /** The samples of the last turn (it and its regenerations), for flipping between them. */
   samples(): number[] {
-    return this.redoOps.samples();
+    return this.runner.redo.samples();
   }
 
   /** Carry a different sample of the last turn forward; the one it replaces is superseded. */
   selectSample(turn: number): Promise<void> {
-    return this.redoOps.selectSample(turn);
+    return this.runner.redo.selectSample(turn);
   }
 
   /**

@@ -14,6 +14,8 @@ export interface PlayContext {
   /** Aborts a pause in progress (Ctrl-C during a long wait). */
   signal?: AbortSignal;
   onRewind?(toTurn: number, undone: RewindPreview): void;
+  /** after each action (the CLI asks a refused turn of the fallback model here). */
+  afterAction?(): Promise<void>;
 }
 
 /** Plays the actions in order against the session; cast changes queue for the next turn boundary. */
@@ -32,5 +34,6 @@ export async function playActions(session: PanelSession, actions: readonly Scrip
         return; // interrupted while waiting: the caller knows why
       }
     } else await session.say(a.say, a.to ?? null);
+    await o.afterAction?.();
   }
 }

@@ -13,7 +13,7 @@ export type SessionUpdate =
   | { kind: 'stream'; part: StreamPart }
   | { kind: 'answering'; answering: boolean }
   | { kind: 'cast' }
-  | { kind: 'notice'; level: 'info' | 'warning' | 'error'; message: string; action?: 'setApiKey' | 'retry' | 'raiseBudget' };
+  | { kind: 'notice'; level: 'info' | 'warning' | 'error'; message: string; action?: 'setApiKey' | 'retry' | 'raiseBudget' | 'carryOver' };
 
 /** Settings a session runs with; `apiKey` is used for calls only and never written anywhere. */
 export interface PanelSessionOptions {

@@ -68,23 +68,32 @@ export class TurnRedo {
     h.ensureIdle();
     const preview = this.preview(toTurn);
     if (preview.turns.length === 0) return preview;
-    h.ctx.cut(h.ctx.ledger.contextEnd(toTurn));
+    this.setAside(preview, 'rewind');
+    await h.ctx.sync();
+    return preview;
+  }
+
+  /**
+   * Cut the context back to the end of `preview.toTurn`, supersede the later turns, and put the roster back as
+   * it was then (logged as join/leave with the same reason). A rewind, or a refused turn set aside.
+   */
+  setAside(preview: RewindPreview, reason: 'rewind' | 'refusal'): void {
+    const h = this.host;
+    h.ctx.cut(h.ctx.ledger.contextEnd(preview.toTurn));
     h.contextCut();
     h.ctx.supersede(preview.turns);
-    h.record({ type: 'supersede', turn: h.currentTurn(), reason: 'rewind', turns: preview.turns });
+    h.record({ type: 'supersede', turn: h.currentTurn(), reason, turns: preview.turns });
     const byId = (id: string): Character => h.cast.find(id) ?? h.library().characters.get(id)!;
     for (const change of preview.castChanges) {
       const c = byId(change.id);
-      if (change.change === 'join') h.record({ type: 'join', turn: h.currentTurn(), speaker: c.id, profile_sha256: this.profileSha(c), reason: 'rewind' });
-      else h.record({ type: 'leave', turn: h.currentTurn(), speaker: c.id, reason: 'rewind' });
+      if (change.change === 'join') h.record({ type: 'join', turn: h.currentTurn(), speaker: c.id, profile_sha256: this.profileSha(c), reason });
+      else h.record({ type: 'leave', turn: h.currentTurn(), speaker: c.id, reason });
     }
-    const then = rosterAt(h.events(), toTurn);
+    const then = rosterAt(h.events(), preview.toTurn);
     const everyone = [...h.cast.members, ...h.cast.retiredMembers];
     h.cast.reset(then.map(byId), everyone.filter((c) => !then.includes(c.id)));
     h.forgetFailedTurn();
     h.castChanged();
-    await h.ctx.sync();
-    return preview;
   }
 
   samples(): number[] {

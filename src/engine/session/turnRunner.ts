@@ -2,7 +2,7 @@ import { EngineError, type CastState } from '../cast/castState';
 import type { Library } from '../cast/characters';
 import { priceUsage } from '../cost/costMeter';
 import type { SessionMeter } from '../cost/sessionMeter';
-import { makeClient, streamCall, type CallResult, type ModelClient, type RetryNotice } from '../model/modelCall';
+import { MAX_PAUSE_CONTINUATIONS, makeClient, streamCall, type CallResult, type ModelClient, type RetryNotice } from '../model/modelCall';
 import { createTagParser, type EndReason } from '../parse/tagParser';
 import type { ContextLog } from '../prompt/contextLog';
 import { buildRequest, type CacheTtl, type PromptContext } from '../prompt/promptLayout';
@@ -11,7 +11,8 @@ import type { NewEvent, SessionEvent } from '../store/sessionSchema';
 import type { ResumeOptions, SessionUpdate } from './sessionOptions';
 import { SessionWarmth } from './sessionWarmth';
 import { TurnRecorder } from './turnRecorder';
-import type { RedoHost } from './turnRedo';
+import { TurnRedo, type RedoHost } from './turnRedo';
+import { setAsideRefusedTurn, type RefusedTurn } from './turnRefusal';
 
 /**
  * The session's turn loop and the state every turn touches: journal, cast, context, options, the turn counter
@@ -26,6 +27,10 @@ export class TurnRunner implements RedoHost {
   private running: Promise<void> | null = null;
   /** The target of a turn whose call failed before anything arrived, so `retry` can ask again. */
   pendingRetry: { target: string | null } | null = null;
+  /** The last turn, when the model declined it and it was set aside; cleared when the next turn starts. */
+  refused: RefusedTurn | null = null;
+  /** Rewind's set-aside, also used for a refused turn. */
+  readonly redo = new TurnRedo(this);
   client: ModelClient;
   /** The cache's warmth: each call's TTL and the keep-warm pings between turns. */
   readonly warmth: SessionWarmth;
@@ -148,9 +153,13 @@ export class TurnRunner implements RedoHost {
     };
   }
 
-  /** The model call of the current turn: its reply streamed through the parser into events, then the floor. */
-  runTurn(target: string | null): Promise<void> {
+  /**
+   * The model call of the current turn: its reply streamed through the parser into events, then the floor.
+   * `model` asks this one turn of another model than the session's (a refused turn tried on the fallback).
+   */
+  runTurn(target: string | null, model: string = this.opts.model): Promise<void> {
     const turn = this.turn;
+    this.refused = null;
     return this.whileAnswering(async (signal) => {
       const recorder = new TurnRecorder(turn, { record: (e) => this.record(e), stream: (part) => this.emit({ kind: 'stream', part }) }, target, this.cast.members.length);
       const roster = {
@@ -159,14 +168,19 @@ export class TurnRunner implements RedoHost {
       };
       const parser = createTagParser(roster, (e) => recorder.handle(e));
       const ttl = await this.warmth.beforeTurn();
-      const request = buildRequest(this.context, { model: this.opts.model, maxTokens: this.opts.maxTokens, ttl });
+      const request = buildRequest(this.context, { model, maxTokens: this.opts.maxTokens, ttl });
       const sentAt = this.warmth.clock.now();
       const result = await streamCall(this.client, request, { signal, onText: (delta) => parser.feed(delta), onRetry: this.retryNotice(turn) }, this.opts.apiKey);
       this.meterState.noteCall(sentAt, ttl);
       parser.end(endReason(result));
-      const cost = this.recordCost(turn, result, ttl);
+      const cost = this.recordCost(turn, result, ttl, undefined, model);
       if (cost?.type === 'cost') this.warmth.turnSent(request, ttl, sentAt, cost.context_tokens ?? 0);
-      this.finishTurn(turn, target, result, recorder.responders);
+      if (result.outcome === 'complete' && result.stopReason === 'refusal') {
+        this.pendingRetry = null;
+        this.refused = setAsideRefusedTurn(this, this.redo, turn, result, model);
+      } else {
+        this.finishTurn(turn, target, result, recorder.responders);
+      }
       this.record({ type: 'floor', turn });
       await Promise.all([this.journal.turnBoundary(), this.ctx.sync()]);
     });
@@ -182,42 +196,75 @@ export class TurnRunner implements RedoHost {
       this.record({ type: 'error', turn, kind: result.error.kind, message: result.error.message });
       const action = result.error.kind === 'authentication' ? 'setApiKey' : result.text.length === 0 ? 'retry' : undefined;
       this.emit({ kind: 'notice', level: 'error', message: result.error.message, ...(action ? { action } : {}) });
-    } else if (result.outcome === 'complete' && target === null) {
+    } else if (result.outcome === 'complete') {
+      this.noteStopReason(turn, result);
       const silent = this.cast.members.filter((c) => !responders.has(c.id));
-      if (silent.length > 0 && this.cast.members.length > 0) {
+      if (target === null && silent.length > 0 && this.cast.members.length > 0) {
         this.record({ type: 'anomaly', turn, kind: 'missing-response', detail: `no <speak> or <pass> from ${silent.map((c) => c.id).join(', ')}` });
       }
     }
   }
 
-  /** Records a billed call (`ttl`: what its breakpoints carried; `kind`: a keep-warm ping); null if nothing was billed. */
-  recordCost(turn: number, result: CallResult, ttl: CacheTtl = this.opts.cacheTtl, kind?: 'keep-warm'): SessionEvent | null {
-    if (!result.usage) return null; // nothing was billed: the request never reached the model
-    const u = result.usage;
-    const price = priceUsage(this.opts.model, u, { ...(this.opts.prices ? { overrides: this.opts.prices } : {}), defaultTtl: ttl });
-    if (!price.known) this.record({ type: 'anomaly', turn, kind: 'unknown-price', detail: `no price is known for model "${this.opts.model}": tokens recorded, usd null` });
-    const split = u.cache_creation_5m !== undefined || u.cache_creation_1h !== undefined
-      ? { cache_creation: { ephemeral_5m_input_tokens: u.cache_creation_5m ?? 0, ephemeral_1h_input_tokens: u.cache_creation_1h ?? 0 } }
-      : {};
-    return this.record({
-      type: 'cost',
-      turn,
-      model: this.opts.model,
-      input_tokens: u.input_tokens,
-      cache_creation_input_tokens: u.cache_creation_input_tokens,
-      cache_read_input_tokens: u.cache_read_input_tokens,
-      output_tokens: u.output_tokens,
-      ...split,
-      context_tokens: price.contextTokens,
-      ...(u.service_tier ? { service_tier: u.service_tier } : {}),
-      usd: price.usd,
-      ...(kind ? { kind } : {}),
-    });
+  /**
+   * A complete call's stop reason, handled on purpose (docs/session-format.md, "Stop reasons"): end_turn and
+   * stop_sequence are normal ends, max_tokens marks the cut response (the parser did), refusal never gets here;
+   * the rest are anomalies the researcher should see.
+   */
+  private noteStopReason(turn: number, result: CallResult): void {
+    const reason = result.stopReason;
+    if (reason === 'model_context_window_exceeded') {
+      const message = 'The reply hit the model\'s context window and was cut off. Carry the session over to a fresh one to keep going.';
+      this.record({ type: 'anomaly', turn, kind: 'context-window-exceeded', detail: 'stop_reason model_context_window_exceeded: the reply was cut where the context window ended' });
+      this.emit({ kind: 'notice', level: 'warning', message, action: 'carryOver' });
+    } else if (reason === 'pause_turn') {
+      this.record({ type: 'anomaly', turn, kind: 'pause-turn', detail: `the API paused the turn again after ${MAX_PAUSE_CONTINUATIONS} continuations; what had arrived is kept as the reply` });
+    } else if (reason !== 'end_turn' && reason !== 'stop_sequence' && reason !== 'max_tokens') {
+      // tool_use (no tools are sent), a value newer than this engine, or none at all: kept as a normal end.
+      this.record({ type: 'anomaly', turn, kind: 'unknown-stop-reason', detail: `the call ended with stop_reason ${JSON.stringify(reason)}, which this engine does not know; the reply is kept as it arrived` });
+    }
+  }
+
+  /**
+   * One cost event per billed attempt of the call, in order, so every request the API served counts and totals
+   * are their sum (`ttl`: what its breakpoints carried; `kind`: a keep-warm ping; `model`: the one asked).
+   * Returns the last cost event, or null if nothing was billed.
+   */
+  recordCost(turn: number, result: CallResult, ttl: CacheTtl = this.opts.cacheTtl, kind?: 'keep-warm', model: string = this.opts.model): SessionEvent | null {
+    let last: SessionEvent | null = null;
+    for (const a of result.attempts) {
+      const u = a.usage;
+      const price = priceUsage(model, u, { ...(this.opts.prices ? { overrides: this.opts.prices } : {}), defaultTtl: ttl });
+      if (!price.known) this.record({ type: 'anomaly', turn, kind: 'unknown-price', detail: `no price is known for model "${model}": tokens recorded, usd null` });
+      const split = u.cache_creation_5m !== undefined || u.cache_creation_1h !== undefined
+        ? { cache_creation: { ephemeral_5m_input_tokens: u.cache_creation_5m ?? 0, ephemeral_1h_input_tokens: u.cache_creation_1h ?? 0 } }
+        : {};
+      last = this.record({
+        type: 'cost',
+        turn,
+        model,
+        input_tokens: u.input_tokens,
+        cache_creation_input_tokens: u.cache_creation_input_tokens,
+        cache_read_input_tokens: u.cache_read_input_tokens,
+        output_tokens: u.output_tokens,
+        ...split,
+        context_tokens: price.contextTokens,
+        ...(u.service_tier ? { service_tier: u.service_tier } : {}),
+        usd: price.usd,
+        ...(kind ? { kind } : {}),
+        attempt: a.attempt,
+        ...(a.usageEstimated ? { usage_estimated: true } : {}),
+        stop_reason: a.stopReason,
+        ...(a.stopDetails ? { stop_details: a.stopDetails } : {}),
+      });
+    }
+    return last;
   }
 }
 
 function endReason(r: CallResult): EndReason {
   if (r.outcome === 'aborted') return 'aborted';
   if (r.outcome === 'failed') return r.error?.kind === 'connection' ? 'dropped' : 'error';
-  return r.stopReason === 'max_tokens' ? 'max_tokens' : 'stop';
+  if (r.stopReason === 'refusal') return 'refusal';
+  if (r.stopReason === 'max_tokens' || r.stopReason === 'model_context_window_exceeded') return 'max_tokens';
+  return 'stop';
 }

@@ -66,7 +66,7 @@ export function checkFinalLine(events: readonly SessionEvent[]): LogIssue[] {
   const asked = new Map<number, HumanSpeakEvent>();
   const superseded = new Set<number>();
   // The turn of the rewind whose roster changes may follow, or null when the previous event was something else.
-  let rewindAt: number | null = null;
+  let rewindAt: { turn: number; reason: 'rewind' | 'refusal' } | null = null;
   events.forEach((e, i) => {
     const at = `events[${i}]`;
     if (e.type === 'human-speak') {
@@ -84,11 +84,13 @@ export function checkFinalLine(events: readonly SessionEvent[]): LogIssue[] {
         if (!superseded.has(t)) problems.push({ path: `${at}.restored[${j}]`, message: `turn ${t} is not superseded before this event, so it cannot be restored` });
       });
       applySupersede(superseded, e);
-    } else if ((e.type === 'join' || e.type === 'leave') && e.reason === 'rewind') {
-      if (rewindAt !== e.turn) problems.push({ path: `${at}.reason`, message: `a roster change undone by a rewind must directly follow the rewind's supersede event at turn ${e.turn}` });
-      return; // a rewind may undo several changes in a row
+    } else if ((e.type === 'join' || e.type === 'leave') && e.reason !== undefined) {
+      if (rewindAt?.turn !== e.turn || rewindAt.reason !== e.reason) {
+        problems.push({ path: `${at}.reason`, message: `a roster change undone by a ${e.reason} must directly follow the ${e.reason}'s supersede event at turn ${e.turn}` });
+      }
+      return; // a rewind (or a refused turn set aside) may undo several changes in a row
     }
-    rewindAt = e.type === 'supersede' && e.reason === 'rewind' ? e.turn : null;
+    rewindAt = e.type === 'supersede' && (e.reason === 'rewind' || e.reason === 'refusal') ? { turn: e.turn, reason: e.reason } : null;
   });
   return problems;
 }

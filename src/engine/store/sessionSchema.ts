@@ -40,6 +40,13 @@ export const cacheCreationSplitSchema = z.object({
   ephemeral_1h_input_tokens: z.number().int().nonnegative(),
 });
 
+/** message_delta's `stop_details` (e.g. a refusal's policy category and explanation); later fields pass through. */
+export const stopDetailsSchema = z.object({
+  type: z.string(),
+  category: z.string().nullable().optional(),
+  explanation: z.string().nullable().optional(),
+});
+
 export const briefRefSchema = z.object({ id: z.string(), title: z.string() });
 
 export const introEventSchema = z.object({
@@ -59,6 +66,7 @@ export const humanSpeakEventSchema = z.object({
   target: characterIdSchema.nullable(),
   redo_of: z.number().int().positive().optional().describe('this turn asks turn N again: a regenerated sample or an edited line'),
   redo: z.enum(['regenerate', 'edit']).optional(),
+  model: z.string().optional().describe("this turn was asked of another model than the session's (a refused turn tried on the fallback model)"),
 });
 export const deliberationEventSchema = z.object({
   ...eventBase,
@@ -85,13 +93,13 @@ export const joinEventSchema = z.object({
   type: z.literal('join'),
   speaker: characterIdSchema,
   profile_sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  reason: z.literal('rewind').optional().describe('the roster went back to an earlier turn'),
+  reason: z.enum(['rewind', 'refusal']).optional().describe('the roster went back to an earlier turn (a rewind, or a refused turn set aside)'),
 });
 export const leaveEventSchema = z.object({
   ...eventBase,
   type: z.literal('leave'),
   speaker: characterIdSchema,
-  reason: z.literal('rewind').optional().describe('the roster went back to an earlier turn'),
+  reason: z.enum(['rewind', 'refusal']).optional().describe('the roster went back to an earlier turn (a rewind, or a refused turn set aside)'),
 });
 /** A present member's profile was re-read from its edited file (lands at a turn boundary like a join). */
 export const reviseEventSchema = z.object({
@@ -113,6 +121,10 @@ export const costEventSchema = z.object({
     .literal('keep-warm')
     .optional()
     .describe('absent: a turn\'s call; keep-warm: a ping that refreshed the cached prefix while the panel was idle (not a turn)'),
+  attempt: z.number().int().positive().optional().describe("the call's request this bills, from 1 (retries and pause_turn continuations count)"),
+  usage_estimated: z.boolean().optional().describe('true when the API sent no final usage (stopped, dropped, failed): output_tokens is estimated from the text that arrived'),
+  stop_reason: z.string().nullable().optional().describe('as the API reported it (end_turn, max_tokens, refusal, ...); null when the stream ended without one'),
+  stop_details: stopDetailsSchema.optional(),
 });
 export const floorEventSchema = z.object({ ...eventBase, type: z.literal('floor') });
 export const anomalyEventSchema = z.object({
@@ -135,6 +147,18 @@ export const retryEventSchema = z.object({
   attempt: z.number().int().positive(),
   wait_ms: z.number().int().nonnegative(),
 });
+/**
+ * The model declined the turn (stop_reason `refusal`). What had arrived is kept here, and the turn is set aside
+ * by the `supersede` (reason `refusal`) that follows, so the next request no longer holds it.
+ */
+export const refusalEventSchema = z.object({
+  ...eventBase,
+  type: z.literal('refusal'),
+  model: z.string(),
+  category: z.string().nullable().describe("stop_details.category (e.g. cyber, bio, general_harms); null when the API named none"),
+  explanation: z.string().nullable(),
+  partial_text: z.string().describe('the raw reply text that arrived before the refusal'),
+});
 /** A closed session was continued in the same folder. */
 export const resumeEventSchema = z.object({ ...eventBase, type: z.literal('resume') });
 /**
@@ -144,7 +168,7 @@ export const resumeEventSchema = z.object({ ...eventBase, type: z.literal('resum
 export const supersedeEventSchema = z.object({
   ...eventBase,
   type: z.literal('supersede'),
-  reason: z.enum(['regenerate', 'edit', 'rewind', 'select']),
+  reason: z.enum(['regenerate', 'edit', 'rewind', 'select', 'refusal']),
   turns: z.array(z.number().int().positive()),
   restored: z.array(z.number().int().positive()).optional(),
 });
@@ -163,6 +187,7 @@ export const interactiveEventSchema = z.discriminatedUnion('type', [
   anomalyEventSchema,
   errorEventSchema,
   retryEventSchema,
+  refusalEventSchema,
   resumeEventSchema,
   supersedeEventSchema,
 ]);

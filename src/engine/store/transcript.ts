@@ -3,7 +3,7 @@ import { sumCostTotals } from './costTotals';
 import { keepModelMarkdown, startsWithBlock } from './markdownKept';
 import { escapeMarkdownBlock as block, escapeMarkdownInline as inline } from './markdownText';
 import { finalLine, redoRoots, supersededAtEnd } from './sessionLine';
-import { otherSamplesBlock, supersedeBlock, type NameOf, type SupersededView } from './transcriptSuperseded';
+import { otherSamplesBlock, refusalLine, supersedeBlock, type NameOf, type SupersededView } from './transcriptSuperseded';
 
 /**
  * `transcript.md`: the session as a researcher reads it. Every piece of model, human or file text goes through
@@ -66,7 +66,7 @@ type RosterEvent = Extract<SessionEvent, { type: 'join' | 'leave' }>;
 
 // Not part of any turn's conversation: they happen between turns and are shown where they happened.
 function isBetweenTurns(e: SessionEvent): boolean {
-  return e.type === 'supersede' || e.type === 'resume' || ((e.type === 'join' || e.type === 'leave') && e.reason === 'rewind');
+  return e.type === 'supersede' || e.type === 'resume' || ((e.type === 'join' || e.type === 'leave') && e.reason !== undefined);
 }
 
 /** The live turn sections and the notes between them, each placed by the seq where it starts. */
@@ -108,11 +108,11 @@ function renderLine(events: readonly SessionEvent[], nameOf: NameOf): string[] {
       for (const t of e.turns) aside.add(t);
       for (const t of e.restored ?? []) aside.delete(t);
       const orphans = placed.get(e.seq) ?? [];
-      if (e.reason !== 'rewind' && orphans.length === 0) continue;
+      if (e.reason !== 'rewind' && e.reason !== 'refusal' && orphans.length === 0) continue;
       const roster: RosterEvent[] = [];
       for (let j = i + 1; j < events.length; j++) {
         const r = events[j];
-        if ((r.type !== 'join' && r.type !== 'leave') || r.reason !== 'rewind') break;
+        if ((r.type !== 'join' && r.type !== 'leave') || r.reason !== e.reason) break;
         roster.push(r);
       }
       i += roster.length;
@@ -121,9 +121,9 @@ function renderLine(events: readonly SessionEvent[], nameOf: NameOf): string[] {
       parts.push({ seq: e.seq, text: supersedeBlock(view, e, { rewoundTo, placed: orphans, roster }) });
     } else if (e.type === 'resume') {
       parts.push({ seq: e.seq, text: '*The session was continued here.*' });
-    } else if ((e.type === 'join' || e.type === 'leave') && e.reason === 'rewind') {
+    } else if ((e.type === 'join' || e.type === 'leave') && e.reason !== undefined) {
       // Not after its rewind's supersede event (the audit reports that); still shown.
-      parts.push({ seq: e.seq, text: `*${inline(nameOf(e.speaker))} ${e.type === 'join' ? 'is back on the panel' : 'leaves the panel'} (a rewind).*` });
+      parts.push({ seq: e.seq, text: `*${inline(nameOf(e.speaker))} ${e.type === 'join' ? 'is back on the panel' : 'leaves the panel'} (a ${e.reason}).*` });
     }
   }
   return parts.sort((a, b) => a.seq - b.seq).map((p) => p.text);
@@ -223,6 +223,8 @@ function renderEvent(e: SessionEvent, nameOf: NameOf): string | null {
       return `*Format note (${inline(e.kind)}): ${inline(e.detail)}*`;
     case 'error':
       return `**Error** (${inline(e.kind)}): ${inline(e.message)}`;
+    case 'refusal': // a refused turn is always set aside, but a log may be hand-made
+      return refusalLine(e);
     case 'deliberation': // grouped by renderTurn
     case 'cost': // summed at the end of the turn
     case 'retry': // waiting out an API error says nothing about the conversation

@@ -50,10 +50,12 @@ export function supersedeBlock(
   const head =
     e.reason === 'rewind'
       ? ['## Rewind', '', `**Rewound to ${o.rewoundTo === 0 ? 'the start' : `turn ${o.rewoundTo}`}**: ${what}.`]
-      : ['## Set aside', '', `**Superseded** (${e.reason}): ${what}, and nothing in the line replaced ${listed.length === 1 ? 'it' : 'them'}.`];
+      : e.reason === 'refusal'
+        ? ['## Declined', '', `**The model declined ${turnsPhrase(listed)}**: it was set aside (${plural(lines, 'human line')}, ${plural(responses, 'partial response')}).`]
+        : ['## Set aside', '', `**Superseded** (${e.reason}): ${what}, and nothing in the line replaced ${listed.length === 1 ? 'it' : 'them'}.`];
   const paras = [head.join('\n')];
   for (const r of o.roster) {
-    paras.push(`*${inline(view.nameOf(r.speaker))} ${r.type === 'join' ? 'is back on the panel' : 'leaves the panel'} (the rewind).*`);
+    paras.push(`*${inline(view.nameOf(r.speaker))} ${r.type === 'join' ? 'is back on the panel' : 'leaves the panel'} (the ${e.reason}).*`);
   }
   if (o.placed.length > 0) {
     const items = o.placed.map((t) => shortTurn(view, t, { floorLine: true, castChanges: true }));
@@ -115,12 +117,20 @@ function shortEvent(e: SessionEvent, nameOf: NameOf, o: { floorLine: boolean; ca
       return `*${inline(nameOf(e.speaker))} ${e.type === 'join' ? 'joins' : e.type === 'leave' ? 'retires' : 'has a revised profile'}.*`;
     case 'error':
       return `*Error (${inline(e.kind)})*`;
+    case 'refusal':
+      return refusalLine(e);
     default:
       return null; // the confer, costs and format notes stay in the event log
   }
 }
 
 // Cut before escaping, so an escape sequence is never split; at a word boundary when there is one nearby.
+/** A refused turn, marked: the model's reason if given, and the start of what had arrived (in full in the log). */
+export function refusalLine(e: Extract<SessionEvent, { type: 'refusal' }>): string {
+  const why = [e.category, e.explanation].filter((x): x is string => typeof x === 'string' && x.length > 0).map(inline).join(': ');
+  return `**The model declined this turn**${why ? ` (${why})` : ''}: it was set aside, and later requests do not hold it. What had arrived: ${short(e.partial_text)}`;
+}
+
 function short(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   if (flat.length === 0) return '*(nothing)*';

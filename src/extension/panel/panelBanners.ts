@@ -15,6 +15,7 @@ const NOTICE_ACTIONS: Record<NonNullable<Notice['action']>, BannerAction[]> = {
   setApiKey: ['setApiKey'],
   retry: ['retry'],
   raiseBudget: ['raiseBudget'],
+  carryOver: ['carryOver'],
 };
 
 export function bannerForNotice(n: Notice): Banner {
@@ -24,6 +25,12 @@ export function bannerForNotice(n: Notice): Banner {
 /** The engine's warning that the context nears the window: the way forward is a fresh session. */
 export function bannerForContextWarning(n: Notice): Banner {
   return { type: 'banner', level: n.level, message: n.message, actions: ['carryOver'] };
+}
+
+/** The model declined a turn and the session set it aside: the three ways on (SPEC §5, issue 19). */
+export function bannerForRefusal(category: string | null): Banner {
+  const message = `The model declined this turn${category ? ` (${category})` : ''}. It was set aside.`;
+  return { type: 'banner', level: 'warning', message, actions: ['editRefused', 'retryRefused', 'fallbackModel'] };
 }
 
 /** The `code` of an EngineError (or any error carrying a string code), else undefined. */

@@ -6,7 +6,7 @@ import { rosterView, type RosterView } from './memberViews';
 import { PanelChannel } from './panelChannel';
 import { bannerForError } from './panelBanners';
 import { carriedOverBanner, carryOverInputs, CARRYING_OVER_BANNER, codedError } from './panelCarryOver';
-import { handleLiveMessage } from './panelMessages';
+import { askRefusedAgain, handleLiveMessage } from './panelMessages';
 import { forwardUpdate, type UpdateTarget } from './panelUpdates';
 import { MeterRefresher, spentUsd } from './panelMeter';
 import type { CarryOverResult, LiveSession, PanelControllerDeps, ReplaySource } from './panelTypes';
@@ -142,6 +142,10 @@ export class PanelController {
         case 'carryOver':
           await this.carryOver();
           return;
+        case 'retryRefused':
+        case 'fallbackModel':
+        case 'editRefused':
+          return this.live && askRefusedAgain(this.live, action, { ...this.deps, send: (m) => this.channel.send(m) });
       }
     });
   }

@@ -49,7 +49,27 @@ export async function handleLiveMessage(session: LiveSession, msg: WebviewMessag
     case 'carryOver':
       await c.carryOver();
       return;
+    case 'editRefused':
+      c.send({ type: 'clearBanner' });
+      return session.askRefusedAgain({ text: msg.text });
     default:
       c.log.warn(`unhandled webview message "${msg.type}"`);
   }
   }
+
+/**
+ * The refusal banner's ways on (issue 19): "Try again" asks the declined turn unchanged, "Try on another model"
+ * asks it of `dialogue.fallbackModel` (or opens that setting when it is unset). "Edit your line" is the
+ * webview's own (the line goes into its composer) and comes back as the `editRefused` message.
+ */
+export async function askRefusedAgain(
+  session: LiveSession,
+  action: 'retryRefused' | 'fallbackModel' | 'editRefused',
+  c: { send(msg: HostMessage): void; fallbackModel(): string | null; openSettings(query: string): void },
+): Promise<void> {
+  if (action === 'editRefused') return;
+  const fallback = c.fallbackModel();
+  if (action === 'fallbackModel' && !fallback) return c.openSettings('dialogue.fallbackModel');
+  c.send({ type: 'clearBanner' });
+  await session.askRefusedAgain(action === 'fallbackModel' ? { model: fallback! } : {});
+}

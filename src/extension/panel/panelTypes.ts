@@ -15,7 +15,7 @@ export type LiveSession = Pick<
   | 'id' | 'dir' | 'title' | 'brief' | 'events' | 'answering' | 'closed' | 'castView' | 'meter' | 'onUpdate'
   | 'queueJoin' | 'queueRetire' | 'queueRevise' | 'setCacheTtl' | 'setModel' | 'setBudget' | 'setWarmth' | 'setApiKey'
   | 'say' | 'retry' | 'stop' | 'close'
-  | 'regenerate' | 'edit' | 'rewindPreview' | 'rewind' | 'selectSample'
+  | 'regenerate' | 'edit' | 'rewindPreview' | 'rewind' | 'selectSample' | 'askRefusedAgain'
 > & {
   carryOver(o: Parameters<PanelSession['carryOver']>[0]): Promise<{ closedDir: string; next: LiveSession }>;
 };
@@ -44,6 +44,8 @@ export interface PanelControllerDeps {
   /** Runs the "set API key" flow; the host hands the new key to every live session itself. */
   setApiKey(): Promise<void>;
   openSettings(query: string): void;
+  /** `dialogue.fallbackModel`: the model "Try on another model" asks a refused turn of; null when unset. */
+  fallbackModel(): string | null;
   /** Re-opens a closed session for new turns; undefined when it could not (the host explains why). */
   continueSession(dir: string): Promise<LiveSession | undefined>;
   now?: () => number;

@@ -1,7 +1,7 @@
 import type { SessionUpdate } from '../../engine/session/panelSession';
 import type { HostMessage } from '../../protocol';
 import type { LogSink } from '../logSink';
-import { bannerForContextWarning, bannerForNotice } from './panelBanners';
+import { bannerForContextWarning, bannerForNotice, bannerForRefusal } from './panelBanners';
 
 /** The panel as a session update sees it: where to send, what to refresh, and the pending context warning. */
 export interface UpdateTarget {
@@ -36,6 +36,8 @@ export function forwardUpdate(u: SessionUpdate, t: UpdateTarget): void {
         t.refreshMeter();
       } else if (u.event.type === 'anomaly' && u.event.kind === 'context-warning') {
         t.contextWarning = u.event.detail;
+      } else if (u.event.type === 'refusal') {
+        t.send(bannerForRefusal(u.event.category));
       }
       return;
     case 'stream':

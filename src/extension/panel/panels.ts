@@ -174,6 +174,7 @@ export class PanelManager implements vscode.Disposable {
           await this.s.apiKeys.set();
         },
         openSettings: (query) => void vscode.commands.executeCommand('workbench.action.openSettings', query),
+        fallbackModel: () => this.s.settings().fallbackModel,
         continueSession: (dir) => this.launcher.resumeOrExplain(dir),
       },
       source,

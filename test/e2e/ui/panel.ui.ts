@@ -136,17 +136,36 @@ describe('Dialogue panel in the real workbench', function () {
     await shot('10-restored');
   });
 
+  it('a declined turn: the banner, then "Edit your line" asks the rephrased line and the panel answers', async () => {
+    await panel.say('Tell me the one thing REFUSE-ME you would never say.');
+    await panel.frame.getByText('The model declined this turn (general_harms). It was set aside.').waitFor();
+    for (const name of ['Edit your line', 'Try again', 'Try on another model']) await panel.button(name).waitFor();
+    await shot('11-refused');
+    await panel.button('Edit your line').click();
+    const input = panel.frame.getByRole('textbox', { name: 'Message the panel', exact: true });
+    assert.match(await input.inputValue(), /REFUSE-ME/);
+    await input.fill('Tell me the one thing you would never say.');
+    await panel.button('Send').click();
+    await panel.messages(6).first().waitFor();
+    const events = await journalEvents(sessionDir);
+    const t5 = events.filter((e) => e.turn === 5).map((e) => e.type);
+    assert.deepEqual(t5.slice(-3), ['refusal', 'supersede', 'floor'], `turn 5: ${t5.join(' ')}`);
+    const asked = events.find((e) => e.type === 'human-speak' && e.turn === 6);
+    assert.ok(asked?.type === 'human-speak' && asked.redo === 'edit' && asked.redo_of === 5 && !asked.text.includes('REFUSE-ME'));
+    await shot('12-rephrased');
+  });
+
   it('closes the session from the palette: the folder holds a valid event-log.json and transcript.md', async () => {
     await runCommand(page, 'Dialogue: Close Session');
     await panel.frame.getByText('Replay of a closed session').waitFor();
     const logFile = path.join(sessionDir, SESSION_FILES.log);
     const log = interactiveLogSchema.parse(JSON.parse(fs.readFileSync(logFile, 'utf8')));
     assert.equal(log.session_id, path.basename(sessionDir));
-    assert.equal(log.events.filter((e) => e.type === 'human-speak').length, 4);
+    assert.equal(log.events.filter((e) => e.type === 'human-speak').length, 6);
     assert.deepEqual(log.participants.map((p) => p.id).sort(), ['human', 'ilse', 'mara', 'oskar', 'tomas']);
     assert.equal(fs.existsSync(path.join(sessionDir, SESSION_FILES.journal)), false);
     assert.match(fs.readFileSync(path.join(sessionDir, SESSION_FILES.transcript), 'utf8'), /marina/);
     await page.locator('.notification-toast', { hasText: 'session saved to' }).waitFor();
-    await shot('11-closed');
+    await shot('13-closed');
   });
 });

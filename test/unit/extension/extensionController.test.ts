@@ -8,7 +8,7 @@ const mara = character('mara', 'Mara Voss', { tagline: 'Harbour developer' });
 const oskar = character('oskar', 'Oskar Lind');
 const ilse = character('ilse', 'Ilse Brandt');
 
-function setup(o: { session?: FakeSession; replay?: ReplaySource; continueWith?: LiveSession } = {}) {
+function setup(o: { session?: FakeSession; replay?: ReplaySource; continueWith?: LiveSession; fallbackModel?: string } = {}) {
   const posted: HostMessage[] = [];
   const log = new ArrayLog();
   const timers: Array<{ ms: number; fn: () => void; cancelled: boolean }> = [];
@@ -25,6 +25,7 @@ function setup(o: { session?: FakeSession; replay?: ReplaySource; continueWith?:
         actions.push('setApiKey');
       },
       openSettings: (q) => actions.push(`settings:${q}`),
+      fallbackModel: () => o.fallbackModel ?? null,
       continueSession: async (dir) => {
         actions.push(`continue:${dir}`);
         return o.continueWith;
@@ -179,6 +180,28 @@ describe('extension: PanelController (webview protocol <-> session)', () => {
     await controller.receive({ type: 'action', action: 'retry' });
     assert.deepEqual(actions, ['setApiKey', 'settings:dialogue.budgetUsd', 'settings:dialogue']);
     assert.deepEqual(session.calls, [['retry']]);
+  });
+
+  it('a refusal raises the banner with its three ways on, each reaching the session (issue 19)', async () => {
+    const { controller, session, posted, actions } = setup({ fallbackModel: 'claude-haiku-4-5' });
+    await controller.receive({ type: 'ready' });
+    session.emit({ kind: 'event', event: { seq: 9, at: '2026-11-22T04:08:00Z', turn: 1, type: 'refusal', model: 'claude-sonnet-4-6', category: 'cyber', explanation: null, partial_text: 'x' } });
+    const banner = ofType(posted, 'banner').at(-1)!;
+    assert.equal(banner.message, 'The model declined this turn (cyber). It was set aside.');
+    assert.deepEqual(banner.actions, ['editRefused', 'retryRefused', 'fallbackModel']);
+    await controller.receive({ type: 'action', action: 'retryRefused' });
+    await controller.receive({ type: 'action', action: 'fallbackModel' });
+    await controller.receive({ type: 'editRefused', text: 'Put differently.' });
+    await controller.receive({ type: 'action', action: 'editRefused' }); // the webview's own: nothing reaches the session
+    assert.deepEqual(session.calls, [['askRefusedAgain', {}], ['askRefusedAgain', { model: 'claude-haiku-4-5' }], ['askRefusedAgain', { text: 'Put differently.' }]]);
+    assert.deepEqual(actions, []);
+  });
+
+  it('"Try on another model" without dialogue.fallbackModel opens that setting instead', async () => {
+    const { controller, session, actions } = setup();
+    await controller.receive({ type: 'action', action: 'fallbackModel' });
+    assert.deepEqual(actions, ['settings:dialogue.fallbackModel']);
+    assert.deepEqual(session.calls, []);
   });
 
   it('close writes the session and leaves the panel read-only; input is then ignored', async () => {

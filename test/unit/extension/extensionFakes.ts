@@ -142,6 +142,7 @@ export class FakeSession implements LiveSession {
   setApiKey(key: string): void { this.call('setApiKey', key); }
   async say(text: string, target: string | null): Promise<void> { this.call('say', text, target); }
   async retry(): Promise<void> { this.call('retry'); }
+  async askRefusedAgain(o: { text?: string; model?: string } = {}): Promise<void> { this.call('askRefusedAgain', o); }
   async regenerate(): Promise<void> { this.call('regenerate'); }
   async edit(text: string): Promise<void> { this.call('edit', text); }
   rewindPreview(turn: number): RewindPreview { this.call('rewindPreview', turn); return { ...this.preview, toTurn: turn }; }

@@ -34,6 +34,7 @@ function setup(o: { session?: FakeSession; briefs?: Brief[] } = {}) {
       theme: () => 'dark',
       setApiKey: async () => undefined,
       openSettings: () => undefined,
+      fallbackModel: () => null,
       continueSession: async () => undefined,
       now: () => NOW,
       setTimer: (fn, ms) => {
