@@ -3,6 +3,8 @@
 import { EngineError } from './engine/cast/castState';
 import { ScriptError } from './engine/session/playScript';
 import { runCarryOver } from './cli/carryOverCommand';
+import { runExport } from './cli/exportCommand';
+import { ExportError } from './engine/export/exportSession';
 import { UsageError } from './cli/cliInput';
 import { runPlay } from './cli/playCommand';
 import { runAudit, runIndex, runRecover } from './cli/storeCommands';
@@ -17,6 +19,10 @@ const USAGE = `Usage: node dist/cli.js <command>
   index DIR      regenerate DIR/index.json from the session folders
   carry-over SESSION_DIR [--workspace DIR] [--model ID]
                  summarise a closed session into a fresh one with the same cast; prints the new folder
+  export SESSION_DIR [--out FILE]
+                 the session as one self-contained HTML page (default SESSION_DIR/view.html); prints its path
+  site SESSIONS_DIR [--out DIR]
+                 a static site: index.html listing every session, a view.html per session (incremental)
 Environment: ANTHROPIC_API_KEY (required for play), ANTHROPIC_BASE_URL, DIALOGUE_PRICES (JSON price overrides).`;
 
 async function main(argv: string[]): Promise<number> {
@@ -32,6 +38,8 @@ async function main(argv: string[]): Promise<number> {
       return runIndex(rest);
     case 'carry-over':
       return runCarryOver(rest);
+    case 'export':
+      return runExport(rest);
     case undefined:
     case '-h':
     case '--help':
@@ -47,7 +55,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    const known = err instanceof UsageError || err instanceof ScriptError || err instanceof EngineError || String((err as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS');
+    const known = err instanceof UsageError || err instanceof ScriptError || err instanceof EngineError || err instanceof ExportError || String((err as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS');
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`error: ${known ? message : (err as Error).stack ?? message}\n`);
     process.exitCode = 2;
