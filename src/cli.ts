@@ -4,6 +4,7 @@ import { EngineError } from './engine/cast/castState';
 import { ScriptError } from './engine/session/playScript';
 import { runCarryOver } from './cli/carryOverCommand';
 import { runExport } from './cli/exportCommand';
+import { runSite } from './cli/siteCommand';
 import { ExportError } from './engine/export/exportSession';
 import { UsageError } from './cli/cliInput';
 import { runPlay } from './cli/playCommand';
@@ -40,6 +41,8 @@ async function main(argv: string[]): Promise<number> {
       return runCarryOver(rest);
     case 'export':
       return runExport(rest);
+    case 'site':
+      return runSite(rest);
     case undefined:
     case '-h':
     case '--help':
