@@ -1,6 +1,7 @@
 // One benchmark per process: `node --import tsx bench/main.ts <name>` prints its figures as one JSON line
 // prefixed with FIGURES_PREFIX (progress and problems go to stderr). scripts/bench.mjs runs them all.
 import { runCostBench } from './costBench';
+import { runExportBench } from './exportBench';
 import type { Figure } from './figures';
 import { runFootprintBench } from './footprintBench';
 import { runLatencyBench } from './latencyBench';
@@ -20,6 +21,7 @@ export const BENCHMARKS: ReadonlyArray<{ name: string; run: () => Promise<Figure
   { name: 'footprint', run: () => runFootprintBench() },
   { name: 'session', run: () => runTurnOverheadBench() },
   { name: 'warmth', run: () => runWarmthBench() },
+  { name: 'export', run: () => runExportBench() },
 ];
 
 export const FIGURES_PREFIX = 'BENCH_FIGURES ';

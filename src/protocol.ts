@@ -173,6 +173,8 @@ export const sessionViewSchema = z.object({
   cast: z.array(viewMemberSchema),
   events: z.array(interactiveEventSchema),
   totalUsd: z.number().nullable(),
+  /** human turns asked (interactive, superseded ones included) or turns of speech (batch). */
+  turns: z.number().int().nonnegative(),
   links: z.array(viewLinkSchema),
 });
 export type SessionView = z.infer<typeof sessionViewSchema>;
@@ -195,6 +197,13 @@ export const siteIndexSchema = z.object({ kind: z.literal('index'), title: z.str
 export type SiteIndex = z.infer<typeof siteIndexSchema>;
 
 export const pageDataSchema = z.discriminatedUnion('kind', [sessionViewSchema, siteIndexSchema]);
+
+/**
+ * The page's data with a session's events left for later: a 1,000-turn log is validated a slice at a time
+ * (`viewEventsSchema`) as it is rendered, so the first turns paint before the last are checked.
+ */
+export const pageHeadSchema = z.discriminatedUnion('kind', [sessionViewSchema.extend({ events: z.array(z.unknown()) }), siteIndexSchema]);
+export const viewEventsSchema = z.array(interactiveEventSchema);
 export type PageData = z.infer<typeof pageDataSchema>;
 
 /** The id of the inert JSON element a host-less page carries its data in. */

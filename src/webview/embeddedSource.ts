@@ -1,9 +1,16 @@
-import { PAGE_DATA_ID, pageDataSchema, type HostMessage, type MemberView, type PageData, type SessionView, type Theme } from '../protocol';
+import { PAGE_DATA_ID, pageHeadSchema, viewEventsSchema, type MemberView, type SessionView, type SiteIndex, type Theme } from '../protocol';
 import type { HostBridge, PanelUiState } from './hostBridge';
-import type { SessionSource } from './sessionSource';
+import type { SessionEvent } from './sessionEvent';
+import type { SessionFacts, SessionSource, SessionTarget } from './sessionSource';
+
+/** A session's page data whose events are not validated yet (embeddedSource checks them slice by slice). */
+export type UncheckedSessionView = Omit<SessionView, 'events'> & { events: unknown[] };
 
 /** What a page's inline data turned out to be: nothing (a live panel), valid data, or a reason it is unusable. */
-export type EmbeddedData = { kind: 'none' } | { kind: 'data'; data: PageData } | { kind: 'invalid'; reason: string };
+export type EmbeddedData =
+  | { kind: 'none' }
+  | { kind: 'data'; data: UncheckedSessionView | SiteIndex }
+  | { kind: 'invalid'; reason: string };
 
 /**
  * Reads the page's inert `<script type="application/json">` (never executed: JSON.parse, then the same kind of
@@ -18,7 +25,7 @@ export function readEmbeddedData(doc: Document): EmbeddedData {
   } catch (err) {
     return { kind: 'invalid', reason: `the page's data is not JSON: ${String(err)}` };
   }
-  const parsed = pageDataSchema.safeParse(json);
+  const parsed = pageHeadSchema.safeParse(json);
   if (!parsed.success) return { kind: 'invalid', reason: `the page's data does not match the viewer: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
   return { kind: 'data', data: parsed.data };
 }
@@ -44,12 +51,17 @@ export function storeTheme(theme: Theme): void {
   }
 }
 
-function member(m: SessionView['cast'][number]): MemberView {
+function member(m: UncheckedSessionView['cast'][number]): MemberView {
   return { id: m.id, name: m.name, glyph: m.glyph, color: m.color };
 }
 
+function factsOf(view: UncheckedSessionView): SessionFacts {
+  const { events: _unchecked, ...facts } = view;
+  return facts;
+}
+
 /** A closed session carried in the page: read-only, nothing to post to, the same `init` a replay gets. */
-export function embeddedSource(view: SessionView): SessionSource {
+export function embeddedSource(view: UncheckedSessionView): SessionSource {
   let state: PanelUiState = { drawerOpen: false, draft: '', target: null };
   const bridge: HostBridge = {
     post: (msg) => {
@@ -61,10 +73,21 @@ export function embeddedSource(view: SessionView): SessionSource {
     saveState: (patch) => { state = { ...state, ...patch }; },
   };
   return {
-    capabilities: { requests: false, chooseTheme: true, sessionFacts: view },
+    capabilities: { requests: false, chooseTheme: true, sessionFacts: factsOf(view) },
     bridge,
-    connect(deliver: (msg: HostMessage) => void): void {
-      deliver({
+    connect(target: SessionTarget): void {
+      const slices = historySlices(view.events);
+      const checked = (i: number): SessionEvent[] | null => {
+        const r = viewEventsSchema.safeParse(slices[i] ?? []);
+        if (r.success) return r.data;
+        document.body.dataset.history = 'invalid';
+        const issue = r.error.issues[0];
+        target.handle({ type: 'banner', level: 'error', actions: [], message: `This page's session data is damaged from about event ${i * SLICE_EVENTS + Number(issue?.path[0] ?? 0) + 1} on (${issue?.message ?? 'invalid'}): what follows is not shown.` });
+        return null;
+      };
+      const first = checked(0);
+      if (!first) return;
+      target.handle({
         type: 'init',
         title: view.title,
         brief: view.brief,
@@ -74,10 +97,44 @@ export function embeddedSource(view: SessionView): SessionSource {
         theme: storedTheme(),
         readOnly: true,
         canContinue: false,
-        events: view.events,
+        events: first,
         answering: false,
         meter: null,
       });
+      // The rest a slice per task, so a 1,000-turn session paints its first turns at once and the page
+      // answers scrolling and clicks while the remainder is laid in.
+      let next = 1;
+      const more = (): void => {
+        if (next >= slices.length) {
+          document.body.dataset.history = 'complete';
+          return;
+        }
+        const slice = checked(next++);
+        if (!slice) return;
+        target.appendHistory(slice);
+        setTimeout(more, 0);
+      };
+      more();
     },
   };
+}
+
+/** Events per slice: a few dozen turns, a few tens of milliseconds of DOM work. */
+const SLICE_EVENTS = 400;
+
+/** The history cut at turn boundaries into slices of about SLICE_EVENTS (a turn is never split), unchecked. */
+export function historySlices(events: readonly unknown[]): unknown[][] {
+  const slices: unknown[][] = [];
+  let current: unknown[] = [];
+  const turnOf = (ev: unknown): unknown => (typeof ev === 'object' && ev !== null ? (ev as { turn?: unknown }).turn : undefined);
+  for (const ev of events) {
+    const last = current[current.length - 1];
+    if (current.length >= SLICE_EVENTS && last !== undefined && turnOf(ev) !== turnOf(last)) {
+      slices.push(current);
+      current = [];
+    }
+    current.push(ev);
+  }
+  if (current.length > 0) slices.push(current);
+  return slices;
 }

@@ -1,6 +1,6 @@
-import { parseHostMessage, type HostMessage } from '../protocol';
+import { parseHostMessage } from '../protocol';
 import { connectHost } from './hostBridge';
-import type { SessionSource } from './sessionSource';
+import type { SessionSource, SessionTarget } from './sessionSource';
 
 /** The live panel's source: VS Code's host, reached through acquireVsCodeApi and window messages. */
 export function hostSource(): SessionSource {
@@ -8,7 +8,7 @@ export function hostSource(): SessionSource {
   return {
     capabilities: { requests: true, chooseTheme: false, sessionFacts: null },
     bridge: host,
-    connect(deliver: (msg: HostMessage) => void): void {
+    connect(target: SessionTarget): void {
       window.addEventListener('message', (event: MessageEvent<unknown>) => {
         const parsed = parseHostMessage(event.data);
         if (!parsed.ok) {
@@ -17,7 +17,7 @@ export function hostSource(): SessionSource {
           return;
         }
         try {
-          deliver(parsed.msg);
+          target.handle(parsed.msg);
         } catch (err) {
           host.post({ type: 'log', level: 'error', message: `webview failed on "${parsed.msg.type}": ${String(err)}`.slice(0, 10_000) });
         }

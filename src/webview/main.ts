@@ -6,6 +6,7 @@ import { hostSource } from './hostSource';
 import { mountPageChrome } from './pageChrome';
 import { PanelApp } from './panelApp';
 import { SessionSummary } from './sessionSummary';
+import type { SessionTarget } from './sessionSource';
 import { renderSiteIndex } from './siteIndexPage';
 
 // The data source is chosen once, here: data embedded in the page (an export, the site's index) or the host.
@@ -19,10 +20,17 @@ if (embedded.kind === 'invalid') {
   const source = embedded.kind === 'data' && embedded.data.kind === 'session' ? embeddedSource(embedded.data) : hostSource();
   const app = new PanelApp(root, source.bridge, document.body.dataset.title ?? 'Dialogue Panel');
   const summary = new SessionSummary();
-  const deliver = (msg: Parameters<PanelApp['handle']>[0]): void => {
-    summary.observe(msg);
-    app.handle(msg);
+  const target: SessionTarget = {
+    handle: (msg) => {
+      summary.observe(msg);
+      app.handle(msg);
+    },
+    appendHistory: (events) => {
+      summary.observeHistory(events);
+      app.appendHistory(events);
+    },
   };
-  source.connect(deliver);
-  mountPageChrome(root, source.capabilities, summary, deliver);
+  // The page's extras are mounted first: the summary must be there when the history's last slice lands.
+  mountPageChrome(root, source.capabilities, summary, target.handle);
+  source.connect(target);
 }

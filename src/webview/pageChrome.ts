@@ -1,9 +1,9 @@
-import type { HostMessage, SessionView, Theme } from '../protocol';
+import type { HostMessage, Theme } from '../protocol';
 import { el, formatUsd } from './elements';
 import { storeTheme, storedTheme } from './embeddedSource';
 import { glyphAvatar } from './members';
 import type { SessionSummary } from './sessionSummary';
-import type { SourceCapabilities } from './sessionSource';
+import type { SessionFacts, SourceCapabilities } from './sessionSource';
 
 const THEME_LABELS: ReadonlyArray<[Theme, string]> = [['cream', 'Cream'], ['light', 'Light'], ['dark', 'Dark'], ['eink', 'E-ink']];
 
@@ -44,18 +44,17 @@ function dateText(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-function span(m: SessionView['cast'][number]): string {
+function span(m: SessionFacts['cast'][number]): string {
   const from = m.joinedTurn === null || m.joinedTurn <= 1 ? 'from the start' : `joined at turn ${m.joinedTurn}`;
   return m.leftTurn === null ? from : `${from}, left at turn ${m.leftTurn}`;
 }
 
-function sessionFacts(view: SessionView, summary: SessionSummary): HTMLElement {
-  const turns = new Set(view.events.filter((e) => e.type === 'human-speak' || e.type === 'speak').map((e) => e.turn)).size;
+function sessionFacts(view: SessionFacts, summary: SessionSummary): HTMLElement {
   const facts = el('dl', { class: 'facts' },
     el('dt', {}, 'Brief'), el('dd', {}, view.brief ? view.brief.title : 'none'),
     el('dt', {}, 'Model'), el('dd', {}, view.model),
     el('dt', {}, 'Started'), el('dd', {}, dateText(view.startedAt)),
-    el('dt', {}, 'Turns'), el('dd', {}, String(turns)),
+    el('dt', {}, 'Turns'), el('dd', {}, String(view.turns)),
     el('dt', {}, 'Cost'), el('dd', { class: 'total-cost' }, view.totalUsd === null ? 'unknown' : formatUsd(view.totalUsd)));
   if (view.endedAt) facts.append(el('dt', {}, 'Ended'), el('dd', {}, dateText(view.endedAt)));
   if (view.form === 'batch') facts.append(el('dt', {}, 'Form'), el('dd', {}, 'two-actor batch log (no floor lines or costs recorded)'));
@@ -68,10 +67,16 @@ function sessionFacts(view: SessionView, summary: SessionSummary): HTMLElement {
     const a = el('a', { href: l.href, class: `session-link rel-${l.rel}` }, l.session);
     links.append(el('span', {}, l.rel === 'continues' ? 'Continues ' : 'Continued in ', a), ' ');
   }
-  const pictures = el('details', { class: 'summary-inline' }, el('summary', {}, 'Summary in pictures'));
-  pictures.append(summary.render());
-  // Folded on screen to leave room for the conversation; always on paper.
-  window.addEventListener('beforeprint', () => { pictures.open = true; });
+  const head = el('summary', {}, 'Summary in pictures');
+  const pictures = el('details', { class: 'summary-inline' }, head);
+  // Drawn when opened (the history may still be arriving when the page is built); folded on screen to leave
+  // room for the conversation, always on paper.
+  const draw = (): void => pictures.replaceChildren(head, summary.render());
+  pictures.addEventListener('toggle', () => { if (pictures.open) draw(); });
+  window.addEventListener('beforeprint', () => {
+    pictures.open = true;
+    draw();
+  });
   return el('section', { class: 'session-facts', 'aria-label': 'About this session' }, facts, cast,
     ...(view.links.length > 0 ? [links] : []), pictures);
 }

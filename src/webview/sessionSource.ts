@@ -1,5 +1,9 @@
 import type { HostMessage, SessionView } from '../protocol';
+import type { SessionEvent } from './sessionEvent';
 import type { HostBridge } from './hostBridge';
+
+/** A standalone page's facts about its session: everything but the events. */
+export type SessionFacts = Omit<SessionView, 'events'>;
 
 /**
  * What the page around the panel can do, so components ask for a capability rather than "am I in VS Code".
@@ -11,7 +15,7 @@ export interface SourceCapabilities {
   /** the page itself offers a theme switch (in VS Code the setting decides). */
   chooseTheme: boolean;
   /** the facts a reader without the editor needs (model, dates, cast spans, links); null in the live panel. */
-  sessionFacts: SessionView | null;
+  sessionFacts: SessionFacts | null;
 }
 
 /**
@@ -22,5 +26,11 @@ export interface SessionSource {
   readonly capabilities: SourceCapabilities;
   readonly bridge: HostBridge;
   /** Starts delivery: the host source listens and says `ready`; the embedded one delivers its `init` at once. */
-  connect(deliver: (msg: HostMessage) => void): void;
+  connect(target: SessionTarget): void;
+}
+
+/** Where a source delivers: validated messages, and (embedded) the rest of a long history after `init`. */
+export interface SessionTarget {
+  handle(msg: HostMessage): void;
+  appendHistory(events: readonly SessionEvent[]): void;
 }

@@ -2,6 +2,7 @@ import type { HostMessage } from '../protocol';
 import { costChart, shareChart } from './charts';
 import { el } from './elements';
 import { MemberDirectory } from './members';
+import type { SessionEvent } from './sessionEvent';
 import { SessionStats } from './sessionStats';
 
 /**
@@ -25,6 +26,11 @@ export class SessionSummary {
       this.members.remember(msg.library);
       this.members.remember(msg.cast);
     }
+  }
+
+  /** The rest of a history delivered after `init`. */
+  observeHistory(events: readonly SessionEvent[]): void {
+    for (const ev of events) this.stats.add(ev);
   }
 
   /** Fresh charts of everything observed so far. */

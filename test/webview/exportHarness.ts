@@ -28,7 +28,7 @@ export interface OpenedExport {
  * Opens `file` from file:// in a fresh context. Every request that is not file:// is aborted and recorded
  * (a test fails on any); CSP violations are recorded through the page's own event.
  */
-export async function openExport(browser: Browser, file: string, opts: { viewport?: { width: number; height: number }; media?: 'print' | 'screen' } = {}): Promise<OpenedExport> {
+export async function openExport(browser: Browser, file: string, opts: { viewport?: { width: number; height: number }; media?: 'print' | 'screen'; waitForHistory?: boolean } = {}): Promise<OpenedExport> {
   const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1100, height: 800 } });
   const page = await context.newPage();
   const problems: string[] = [];
@@ -50,5 +50,6 @@ export async function openExport(browser: Browser, file: string, opts: { viewpor
   if (opts.media) await page.emulateMedia({ media: opts.media });
   await page.goto(pathToFileURL(file).href);
   await page.waitForSelector('#app > *');
+  if (opts.waitForHistory !== false) await page.waitForSelector('body[data-history="complete"], body.site-index', { state: 'attached' });
   return { page, problems, close: () => context.close() };
 }

@@ -24,12 +24,9 @@ export interface SiteResult {
 
 function entry(name: string, log: EventLog): SiteEntry {
   const view = sessionView(log);
-  const turns = log.mode === 'interactive'
-    ? log.events.filter((e) => e.type === 'human-speak').length
-    : new Set(view.events.map((e) => e.turn)).size;
   return {
     sessionId: view.sessionId, href: `${name}/${VIEW_FILE}`, title: view.title, brief: view.brief?.title ?? null,
-    startedAt: view.startedAt, model: view.model, turns, usd: view.totalUsd,
+    startedAt: view.startedAt, model: view.model, turns: view.turns, usd: view.totalUsd,
     cast: view.cast.map((m) => ({ id: m.id, name: m.name, glyph: m.glyph, color: m.color })),
   };
 }

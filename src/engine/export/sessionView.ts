@@ -46,6 +46,7 @@ function interactiveView(log: InteractiveLog): SessionView {
   return {
     kind: 'session', form: 'interactive', sessionId: log.session_id, title: log.title ?? log.session_id, brief: log.brief,
     model: log.model, startedAt: log.started_at, endedAt: log.ended_at, cast, events: log.events, totalUsd: log.totals.usd, links,
+    turns: log.events.filter((e) => e.type === 'human-speak').length,
   };
 }
 
@@ -88,5 +89,6 @@ function batchView(log: BatchLog): SessionView {
   return {
     kind: 'session', form: 'batch', sessionId: log.session_id, title: log.title ?? log.session_id, brief: null,
     model: log.model, startedAt: log.started_at, endedAt: log.ended_at, cast, events, totalUsd: null, links: [],
+    turns: new Set(events.map((e) => e.turn)).size,
   };
 }
