@@ -39,7 +39,7 @@ describe('export: the one-file page from file://', function () {
     assert.equal(file, join(dir, '2026-11-22T0407Z-harbour-deal', 'view.html'));
     const html = await readFile(file, 'utf8');
     const csp = (/http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '').replace(/&#39;/g, "'");
-    assert.match(csp, /^default-src 'none'; script-src 'sha256-[A-Za-z0-9+/=]+'; style-src 'sha256-[^;]+; img-src data:; base-uri 'none'; form-action 'none'$/);
+    assert.match(csp, /^default-src 'none'; script-src 'sha256-[A-Za-z0-9+/=]+'; style-src 'sha256-[^;]+; base-uri 'none'; form-action 'none'$/);
     // Model text never reaches the HTML parser: the only `<script` tags are the page's own two.
     assert.equal(html.match(/<script/gi)?.length, 2);
     assert.ok(!html.includes('<img src=x'), 'hostile text must be escaped in the data');

@@ -47,7 +47,6 @@ export function renderViewerPage(data: PageData, title: string, assets: ViewerAs
     "default-src 'none'",
     `script-src ${cspHash(assets.script)}`,
     `style-src ${assets.styles.map(cspHash).join(' ')}`,
-    'img-src data:',
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
