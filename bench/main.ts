@@ -2,6 +2,7 @@
 // prefixed with FIGURES_PREFIX (progress and problems go to stderr). scripts/bench.mjs runs them all.
 import { runCostBench } from './costBench';
 import { runExperimentBench } from './experimentBench';
+import { runExportBench } from './exportBench';
 import type { Figure } from './figures';
 import { runFootprintBench } from './footprintBench';
 import { runLatencyBench } from './latencyBench';
@@ -22,6 +23,7 @@ export const BENCHMARKS: ReadonlyArray<{ name: string; run: () => Promise<Figure
   { name: 'session', run: () => runTurnOverheadBench() },
   { name: 'warmth', run: () => runWarmthBench() },
   { name: 'experiment', run: () => runExperimentBench() },
+  { name: 'export', run: () => runExportBench() },
 ];
 
 export const FIGURES_PREFIX = 'BENCH_FIGURES ';

@@ -27,7 +27,7 @@ function words(turn: number, who: string, n: number): string {
  * A journal with `turns` synthesised turns, each shaped like a real one: the floor's line, a confer of three
  * lines, two responses and a pass, the cost, the floor marker (9 events, about 2 KB of text).
  */
-async function journalWithTurns(sessionsDir: string, turns: number): Promise<SessionJournal> {
+export async function journalWithTurns(sessionsDir: string, turns: number): Promise<SessionJournal> {
   const j = await SessionJournal.create(sessionsDir, { session_id: '', title: `Close bench ${turns}`, started_at: new Date().toISOString(), model: 'claude-sonnet-4-6', brief: { id: 'harbour-deal', title: 'The harbour deal' } });
   for (const c of CAST) j.noteParticipant({ ...c, glyph: c.name[0]!, color: '#336699' });
   j.append({ type: 'intro', turn: 0, brief: j.header.brief, cast: CAST.map((c) => c.id) });

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ORDER = ['cost', 'parser', 'store', 'latency', 'session', 'warmth', 'render', 'footprint', 'experiment'];
+const ORDER = ['cost', 'parser', 'store', 'latency', 'session', 'warmth', 'render', 'footprint', 'experiment', 'export'];
 const PREFIX = 'BENCH_FIGURES ';
 const TIMEOUT_MS = 150_000;
 // What the issues expect of the headline ratios; a figure that misses is reported, not hidden.
@@ -24,6 +24,8 @@ const EXPECTATIONS = [
   { name: 'experiment.concurrency_speedup', min: 5 },
   { name: 'experiment.batch_cost_ratio', max: 0.55 },
   { name: 'experiment.runner_cpu_overhead', max: 0.05 },
+  { name: 'export.ms_1000_turns', max: 2000 },
+  { name: 'export.size_ratio', max: 1.5 },
 ];
 
 function parseOnly(argv) {

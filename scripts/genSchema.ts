@@ -9,12 +9,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { EXPERIMENT_SCHEMA_FILE, experimentJsonSchemaText } from '../src/engine/experiments/experimentJsonSchema';
 import { EVENT_LOG_SCHEMA_FILE, eventLogJsonSchemaText } from '../src/engine/store/eventLogJsonSchema';
-import { HOST_MESSAGE_SCHEMA_FILE, hostMessageJsonSchemaText } from '../src/hostMessageJsonSchema';
+import { HOST_MESSAGE_SCHEMA_FILE, PAGE_DATA_SCHEMA_FILE, hostMessageJsonSchemaText, pageDataJsonSchemaText } from '../src/hostMessageJsonSchema';
 
 const GENERATED: Array<[file: string, text: () => string]> = [
   [EVENT_LOG_SCHEMA_FILE, eventLogJsonSchemaText],
   [EXPERIMENT_SCHEMA_FILE, experimentJsonSchemaText],
   [HOST_MESSAGE_SCHEMA_FILE, hostMessageJsonSchemaText],
+  [PAGE_DATA_SCHEMA_FILE, pageDataJsonSchemaText],
 ];
 
 let stale = 0;

@@ -3,6 +3,9 @@
 import { EngineError } from './engine/cast/castState';
 import { ScriptError } from './engine/session/playScript';
 import { runCarryOver } from './cli/carryOverCommand';
+import { runExport } from './cli/exportCommand';
+import { runSite } from './cli/siteCommand';
+import { ExportError } from './engine/export/exportSession';
 import { UsageError } from './cli/cliInput';
 import { runPlay } from './cli/playCommand';
 import { runAudit, runIndex, runRecover } from './cli/storeCommands';
@@ -23,6 +26,10 @@ const USAGE = `Usage: node dist/cli.js <command>
                  play a matrix of conditions × replicates (resumable); prints the experiment folder
   stats PATH [--json]
                  per condition and character: runs, turns, spoke, passed, led, words, cost, spread
+  export SESSION_DIR [--out FILE]
+                 the session as one self-contained HTML page (default SESSION_DIR/view.html); prints its path
+  site SESSIONS_DIR [--out DIR]
+                 a static site: index.html listing every session, a view.html per session (incremental)
 Environment: ANTHROPIC_API_KEY (required for play), ANTHROPIC_BASE_URL, DIALOGUE_PRICES (JSON price overrides).`;
 
 async function main(argv: string[]): Promise<number> {
@@ -42,6 +49,10 @@ async function main(argv: string[]): Promise<number> {
       return runRun(rest);
     case 'stats':
       return runStats(rest);
+    case 'export':
+      return runExport(rest);
+    case 'site':
+      return runSite(rest);
     case undefined:
     case '-h':
     case '--help':
@@ -57,7 +68,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    const known = err instanceof UsageError || err instanceof ScriptError || err instanceof EngineError || String((err as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS');
+    const known = err instanceof UsageError || err instanceof ScriptError || err instanceof EngineError || err instanceof ExportError || String((err as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS');
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`error: ${known ? message : (err as Error).stack ?? message}\n`);
     process.exitCode = 2;

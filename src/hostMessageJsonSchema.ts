@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hostMessageSchema } from './protocol';
+import { hostMessageSchema, pageHeadSchema, viewEventsSchema } from './protocol';
 import { SUPPORTED_KEYWORDS } from './webview/jsonSchemaCheck';
 
 /**
@@ -110,12 +110,22 @@ function shortNames(schema: Record<string, unknown>): Record<string, unknown> {
  * schema used in several places (member views, events) once. Anything zod cannot express in JSON Schema
  * (a refinement, a transform) throws here rather than being dropped from the webview's checks.
  */
-export function hostMessageJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(hostMessageSchema, { target: 'draft-07', io: 'input', reused: 'ref', unrepresentable: 'throw' });
+export function hostMessageJsonSchema(schema: z.ZodType = hostMessageSchema): Record<string, unknown> {
+  const generated = z.toJSONSchema(schema, { target: 'draft-07', io: 'input', reused: 'ref', unrepresentable: 'throw' });
   return shareRepeats(strip(generated, '$') as Record<string, unknown>);
 }
 
 /** The file's exact text: compact JSON (it is bundled as is) and a final newline. */
 export function hostMessageJsonSchemaText(): string {
   return `${JSON.stringify(hostMessageJsonSchema())}\n`;
+}
+
+/**
+ * The exported page's data (an export or the site index), checked in the webview the same way: one schema whose
+ * optional `head` is the page head and `events` one slice of its events, so a single compiled checker does both.
+ */
+export const PAGE_DATA_SCHEMA_FILE = 'src/webview/pageData.schema.json';
+export function pageDataJsonSchemaText(): string {
+  const combined = z.object({ head: pageHeadSchema.optional(), events: viewEventsSchema.optional() });
+  return `${JSON.stringify(hostMessageJsonSchema(combined))}\n`;
 }

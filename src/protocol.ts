@@ -143,3 +143,71 @@ export function parseWebviewMessage(data: unknown): { ok: true; msg: WebviewMess
   const r = webviewMessageSchema.safeParse(data);
   return r.success ? { ok: true, msg: r.data } : { ok: false, error: z.prettifyError(r.error) };
 }
+
+/**
+ * A page with no host (the one-file export, the static site's index) carries its data inline as one of these,
+ * in an inert `<script type="application/json" id="dialogue-data">`; the webview validates it like a message.
+ */
+export const viewMemberSchema = memberViewSchema.extend({
+  /** first turn the member was present for (0 = from the start); null when the log does not say. */
+  joinedTurn: z.number().int().nonnegative().nullable(),
+  /** the turn at which the member left; null while still present at the end. */
+  leftTurn: z.number().int().nonnegative().nullable(),
+});
+export type ViewMember = z.infer<typeof viewMemberSchema>;
+
+/** A link to a sibling session's page: relative, to its `view.html`, nothing else. */
+export const viewLinkSchema = z.object({
+  rel: z.enum(['continues', 'continued-in']),
+  session: z.string(),
+  href: z.string().regex(/^\.\.\/[A-Za-z0-9._ -]+\/view\.html$/),
+});
+
+export const sessionViewSchema = z.object({
+  kind: z.literal('session'),
+  /** `batch`: the older two-actor log, mapped to the same events (turn = one actor's speech). */
+  form: z.enum(['interactive', 'batch']),
+  sessionId: z.string(),
+  title: z.string(),
+  brief: z.object({ id: z.string(), title: z.string() }).nullable(),
+  model: z.string(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  cast: z.array(viewMemberSchema),
+  events: z.array(interactiveEventSchema),
+  totalUsd: z.number().nullable(),
+  /** human turns asked (interactive, superseded ones included) or turns of speech (batch). */
+  turns: z.number().int().nonnegative(),
+  links: z.array(viewLinkSchema),
+});
+export type SessionView = z.infer<typeof sessionViewSchema>;
+
+/** One row of the static site's index. */
+export const siteEntrySchema = z.object({
+  sessionId: z.string(),
+  href: z.string().regex(/^[A-Za-z0-9._ -]+\/view\.html$/),
+  title: z.string(),
+  brief: z.string().nullable(),
+  startedAt: z.string(),
+  model: z.string(),
+  cast: z.array(memberViewSchema),
+  turns: z.number().int().nonnegative(),
+  usd: z.number().nullable(),
+});
+export type SiteEntry = z.infer<typeof siteEntrySchema>;
+
+export const siteIndexSchema = z.object({ kind: z.literal('index'), title: z.string(), sessions: z.array(siteEntrySchema) });
+export type SiteIndex = z.infer<typeof siteIndexSchema>;
+
+export const pageDataSchema = z.discriminatedUnion('kind', [sessionViewSchema, siteIndexSchema]);
+
+/**
+ * The page's data with a session's events left for later: a 1,000-turn log is validated a slice at a time
+ * (`viewEventsSchema`) as it is rendered, so the first turns paint before the last are checked.
+ */
+export const pageHeadSchema = z.discriminatedUnion('kind', [sessionViewSchema.extend({ events: z.array(z.unknown()) }), siteIndexSchema]);
+export const viewEventsSchema = z.array(interactiveEventSchema);
+export type PageData = z.infer<typeof pageDataSchema>;
+
+/** The id of the inert JSON element a host-less page carries its data in. */
+export const PAGE_DATA_ID = 'dialogue-data';

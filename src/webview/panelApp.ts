@@ -177,6 +177,16 @@ export class PanelApp {
     this.editingRefused = true;
   }
 
+  /**
+   * More of a replayed history after `init` (a long log delivered in slices so the page paints and answers
+   * input between them): the same as if these events had come with `init`.
+   */
+  appendHistory(events: readonly SessionEvent[]): void {
+    for (const ev of events) this.addEvent(ev, false);
+    this.stream.layout.refreshRuns();
+    this.tools.refresh();
+  }
+
   private setMeter(meter: Meter | null): void {
     this.meter = meter;
     this.meters.setMeter(meter);

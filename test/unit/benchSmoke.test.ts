@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { Character } from '../../src/engine/cast/characters';
 import { buildRequest, openingSystem, type PromptContext } from '../../src/engine/prompt/promptLayout';
 import { runCostBench } from '../../bench/costBench';
+import { runExportBench } from '../../bench/exportBench';
 import type { Figure } from '../../bench/figures';
 import { e2eActivationFigures } from '../../bench/footprintBench';
 import { runLatencyBench } from '../../bench/latencyBench';
@@ -86,7 +87,7 @@ describe('benchmarks', function () {
 
   describe('smoke runs at tiny sizes (finite figures)', () => {
     it('lists every benchmark npm run bench runs', () => {
-      assert.deepEqual(BENCHMARKS.map((b) => b.name).sort(), ['cost', 'experiment', 'footprint', 'latency', 'parser', 'render', 'session', 'store', 'warmth']);
+      assert.deepEqual(BENCHMARKS.map((b) => b.name).sort(), ['cost', 'experiment', 'export', 'footprint', 'latency', 'parser', 'render', 'session', 'store', 'warmth']);
     });
 
     it('warmth (2 sessions per trace; the oracle is checked against its replay inside)', async () => {
@@ -97,6 +98,11 @@ describe('benchmarks', function () {
     it('parser', () => {
       const f = assertFigures(runParserBench({ smallBytes: 4 * 1024, largeBytes: 16 * 1024, samples: 2 }), ['parser.per_chunk_ratio', 'parser.throughput_mb_s']);
       assert.ok(f.get('parser.throughput_mb_s')! > 0);
+    });
+
+    it('export, 5 turns (opens the page in Chromium)', async function () {
+      this.timeout(180_000);
+      assertFigures(await runExportBench(5, 1), ['export.ms_1000_turns', 'export.size_ratio', 'export.open_ratio', 'export.jump_to_end_ms']);
     });
 
     it('store', async () => {

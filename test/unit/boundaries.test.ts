@@ -102,6 +102,7 @@ const ENGINE_ROOMS: Record<string, string[]> = {
   session: ['cast', 'cost', 'model', 'parse', 'prompt', 'store', 'warmth'],
   warmth: ['cost', 'prompt', 'store'],
   experiments: ['cast', 'cost', 'model', 'prompt', 'session', 'store', 'warmth'],
+  export: ['store'],
 };
 
 /** Strongly connected components with more than one file (Tarjan). */

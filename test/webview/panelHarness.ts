@@ -85,14 +85,15 @@ async function serve(theme: Theme, title: string): Promise<{ server: Server; ori
       try {
         if (path === '/') {
           const html = renderWebviewHtml({
-            cspSource: origin, nonce: makeNonce(), scriptUri: `${origin}/webview.js`, styleUri: `${origin}/panel.css`, theme, title,
+            cspSource: origin, nonce: makeNonce(), scriptUri: `${origin}/webview.js`, styleUri: `${origin}/panel.css`,
+            viewerStyleUri: `${origin}/viewer.css`, theme, title,
           });
           res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
         } else if (path === '/webview.js') {
           res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(await readFile(join(dir, 'webview.js')));
-        } else if (path === '/panel.css') {
+        } else if (path === '/panel.css' || path === '/viewer.css') {
           // Read per request: CSS edits show up without rebuilding anything.
-          res.writeHead(200, { 'content-type': 'text/css; charset=utf-8' }).end(await readFile(join(ROOT, 'media/panel.css')));
+          res.writeHead(200, { 'content-type': 'text/css; charset=utf-8' }).end(await readFile(join(ROOT, 'media', path.slice(1))));
         } else {
           res.writeHead(404).end();
         }

@@ -11,6 +11,8 @@ export interface WebviewHtmlOptions {
   scriptUri: string;
   /** `webview.asWebviewUri(media/panel.css)` as a string. */
   styleUri: string;
+  /** `webview.asWebviewUri(media/viewer.css)`: the summary pictures (shared with the exported page). */
+  viewerStyleUri?: string;
   /** Applied before the script runs so the first paint already has the right colours. */
   theme: Theme;
   title: string;
@@ -68,7 +70,7 @@ export function renderWebviewHtml(o: WebviewHtmlOptions): string {
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="${escapeHtml(o.styleUri)}">
-<title>${escapeHtml(o.title)}</title>
+${o.viewerStyleUri ? `<link rel="stylesheet" href="${escapeHtml(o.viewerStyleUri)}">\n` : ''}<title>${escapeHtml(o.title)}</title>
 </head>
 <body class="theme-${theme}" data-title="${escapeHtml(o.title)}">
 <div id="app"></div>
