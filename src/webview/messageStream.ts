@@ -33,8 +33,8 @@ interface TurnCost {
  * on screen is re-rendered. A superseded turn is only collapsed (see StreamLayout), never removed.
  */
 export class MessageStream {
-  /** The scroll container. */
-  readonly element = el('section', { class: 'stream', 'aria-label': 'Conversation', tabindex: '0' });
+  /** The scroll container, and the page's `main` landmark (focusable so the keyboard can scroll it). */
+  readonly element = el('main', { class: 'stream', 'aria-label': 'Conversation', tabindex: '0' });
   readonly layout = new StreamLayout();
   private readonly spoken = new Map<string, Spoken>();
   /** Messages still streaming (kept apart so settling them never walks the whole history). */

@@ -26,7 +26,7 @@ type ContextLevel = 'warn' | 'full';
  * meter's, and counts as that level's warning having been given.
  */
 export class Notices {
-  readonly banners = el('div', { class: 'banners' });
+  readonly banners = el('section', { class: 'banners', 'aria-label': 'Notices' });
   readonly status = el('div', { class: 'transient', role: 'status', hidden: true });
   private statusTimer: ReturnType<typeof setTimeout> | null = null;
   private contextBanner: HTMLElement | null = null;

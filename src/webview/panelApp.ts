@@ -81,7 +81,9 @@ export class PanelApp {
     this.setTitle(title, null);
     const header = el('header', { class: 'panel-header' },
       el('div', { class: 'titles' }, this.titleEl, this.briefEl), this.drawer.toggle);
-    const strip = el('div', { class: 'roster-strip' }, this.roster.element, this.meters.element);
+    // Landmarks: header (banner), this strip and the notices (regions), the stream (main), the drawer
+    // (complementary, beside main rather than inside it), the composer (form).
+    const strip = el('section', { class: 'roster-strip', 'aria-label': 'Panel members and costs' }, this.roster.element, this.meters.element);
     this.main.append(this.stream.element, this.drawer.element);
     root.replaceChildren(header, strip, this.notices.banners, this.main, this.notices.status, this.composer.element,
       this.announcer.element, this.rewind.element);

@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import type { HostMessage, Theme } from '../../src/protocol';
 import { countByImpact, describeViolations, runAxe, unexplained, type AxeAllowance, type AxeViolation, type Impact } from './axeCheck';
 import { CAST, eventMessage, historyEvents, ILSE, initMessage, JUNE, LIBRARY, MARA, meter, OSKAR, regeneratedEvents, stamp } from './panelFixtures';
+import { focusRingOf, isVisibleRing, type FocusRing } from './focusRing';
 import { launchPanelBrowser, openPanelPage, type PanelPage } from './panelHarness';
 import { part } from './panelSuite';
 import { PANEL_LOOKS } from './vscodeThemes';
@@ -109,6 +110,24 @@ describe('accessibility: axe-core on the panel in every theme and state', functi
           assert.deepEqual(panel.problems(), []);
         });
       }
+
+      it('every control Tab reaches shows a focus ring with 3:1 contrast', async () => {
+        await panel.reset();
+        await STATES['full turn, drawer open']!(panel, look.theme);
+        await panel.page.keyboard.press('Escape'); // the ⊕ menu: back to its button
+        await panel.post({ type: 'banner', level: 'error', message: 'The API key was rejected (401).', actions: ['setApiKey'] });
+        await panel.page.locator('.title').click();
+        const seen: FocusRing[] = [];
+        for (let i = 0; i < 60; i++) {
+          await panel.page.keyboard.press('Tab');
+          const ring = await focusRingOf(panel.page);
+          if (!ring || seen.some((r) => r.element === ring.element)) continue;
+          seen.push(ring);
+        }
+        assert.ok(seen.length >= 15, `Tab reached ${seen.length} controls`);
+        const bad = seen.filter((r) => !isVisibleRing(r));
+        assert.deepEqual(bad, [], `${look.name}: focus rings missing or faint`);
+      });
     });
   }
 

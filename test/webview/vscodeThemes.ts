@@ -39,6 +39,7 @@ export const DARK_MODERN: Record<string, string> = {
   '--vscode-inputValidation-errorBackground': '#5a1d1d',
   '--vscode-inputValidation-warningBackground': '#352a05',
   '--vscode-testing-iconPassed': '#73c991',
+  '--vscode-editorWarning-foreground': '#cca700',
   '--vscode-textLink-foreground': '#4daafc',
 };
 
@@ -67,6 +68,7 @@ export const LIGHT_MODERN: Record<string, string> = {
   '--vscode-inputValidation-errorBackground': '#f2dede',
   '--vscode-inputValidation-warningBackground': '#f6f5d2',
   '--vscode-testing-iconPassed': '#388a34',
+  '--vscode-editorWarning-foreground': '#bf8803',
   '--vscode-textLink-foreground': '#005fb8',
 };
 
@@ -92,6 +94,7 @@ export const DARK_HIGH_CONTRAST: Record<string, string> = {
   '--vscode-textBlockQuote-background': '#000000',
   '--vscode-textLink-foreground': '#21a6ff',
   '--vscode-errorForeground': '#f48771',
+  '--vscode-editorWarning-foreground': '#fff000',
 };
 
 /** "Light High Contrast": white, near-black text, dark blue borders. */
@@ -116,6 +119,7 @@ export const LIGHT_HIGH_CONTRAST: Record<string, string> = {
   '--vscode-textBlockQuote-background': '#f2f2f2',
   '--vscode-textLink-foreground': '#0f4a85',
   '--vscode-errorForeground': '#b5200d',
+  '--vscode-editorWarning-foreground': '#895503',
 };
 
 /** One look of the panel: a panel theme, and for "follow VS Code" the VS Code kind it follows. */
