@@ -44,7 +44,7 @@ export class PanelApp {
   constructor(root: HTMLElement, host: HostBridge, title: string) {
     const saved = host.loadState();
     this.stream = new MessageStream(this.members, this.announcer, this.line);
-    this.drawer = new DeliberationDrawer(this.members, (open) => {
+    this.drawer = new DeliberationDrawer(this.members, this.announcer, (open) => {
       this.main.classList.toggle('drawer-open', open);
       host.saveState({ drawerOpen: open });
     });
