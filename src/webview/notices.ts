@@ -38,7 +38,20 @@ export class Notices {
   constructor(
     private readonly onAction: (action: BannerAction) => void,
     private readonly onCarryOver: () => void,
+    /** Where focus goes when a banner it was in goes away (else it would fall to <body>). */
+    private readonly focusHome: () => void,
   ) {}
+
+  /** Removes a banner; if focus was in it, focus moves to the next banner's first button, or home. */
+  private removeBanner(box: HTMLElement): void {
+    const hadFocus = box.contains(document.activeElement);
+    const next = box.nextElementSibling ?? box.previousElementSibling;
+    box.remove();
+    if (!hadFocus) return;
+    const button = next?.querySelector<HTMLElement>('button:not(:disabled)');
+    if (button) button.focus();
+    else this.focusHome();
+  }
 
   /** Raises, updates or removes the context banner for this meter (null: a new session, forget dismissals). */
   contextWarning(meter: Meter | null, readOnly: boolean): void {
@@ -66,7 +79,8 @@ export class Notices {
       el('span', { class: 'banner-icon', 'aria-hidden': 'true' }, '⚠'), el('span', { class: 'banner-text' }, text), carry, dismiss);
     dismiss.addEventListener('click', () => {
       this.dismissedLevel = level;
-      this.removeContextBanner();
+      this.removeBanner(box);
+      this.contextBanner = null;
     });
     this.contextBanner = box;
     this.banners.prepend(box);
@@ -107,7 +121,7 @@ export class Notices {
       box.append(button);
     }
     const dismiss = el('button', { type: 'button', class: 'banner-dismiss', 'aria-label': 'Dismiss', title: 'Dismiss' }, '✕');
-    dismiss.addEventListener('click', () => box.remove());
+    dismiss.addEventListener('click', () => this.removeBanner(box));
     box.append(dismiss);
     this.banners.append(box);
   }

@@ -57,7 +57,7 @@ export class PanelApp {
       if (!this.answering && !this.readOnly) host.post({ type: 'carryOver' });
     };
     this.meters = new MeterStrip((ttl) => host.post({ type: 'setTtl', ttl }), carryOver);
-    this.notices = new Notices((action) => host.post({ type: 'action', action }), carryOver);
+    this.notices = new Notices((action) => host.post({ type: 'action', action }), carryOver, () => this.composer.focus());
     this.rewind = new RewindDialog(this.members, (turn) => {
       if (!this.answering && !this.readOnly) host.post({ type: 'rewind', turn });
     });
