@@ -34,8 +34,18 @@ export interface AxeAllowance {
   reason: string;
 }
 
+/**
+ * tsx compiles test files with keepNames, so a function shipped to the page calls esbuild's `__name` helper; a
+ * page the webview harness did not open (the panel's frame in VS Code, an exported file) lacks it. A string is
+ * evaluated as is, so this one cannot need the helper itself.
+ */
+export async function ensureNameHelper(where: Page | Frame): Promise<void> {
+  await where.evaluate('globalThis.__name = globalThis.__name || ((f) => f); undefined');
+}
+
 /** Loads axe into the page or frame once (a reload or navigation drops it; checking again reloads it). */
 async function ensureAxe(where: Page | Frame): Promise<void> {
+  await ensureNameHelper(where);
   const loaded = await where.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe === 'object');
   if (!loaded) await where.evaluate(AXE_SOURCE);
 }

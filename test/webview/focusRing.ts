@@ -1,4 +1,5 @@
 import type { Frame, Page } from 'playwright-core';
+import { ensureNameHelper } from './axeCheck';
 
 /** What the focused element shows: its ring (outline or box-shadow), and that ring's contrast with what is behind. */
 export interface FocusRing {
@@ -18,7 +19,8 @@ export interface FocusRing {
  * null when nothing but <body> has focus. Colours are resolved through a canvas, so any CSS colour syntax the
  * theme uses (color-mix, oklch) is measured as painted.
  */
-export function focusRingOf(where: Page | Frame): Promise<FocusRing | null> {
+export async function focusRingOf(where: Page | Frame): Promise<FocusRing | null> {
+  await ensureNameHelper(where);
   return where.evaluate(() => {
     const active = document.activeElement as HTMLElement | null;
     if (!active || active === document.body) return null;
