@@ -1,7 +1,6 @@
 import { el } from './elements';
 
 const KEEP = 4;
-const PREVIEW_CHARS = 100;
 
 /**
  * The polite live region. Each completed response is added as its own line (rather than replacing the
@@ -15,10 +14,21 @@ export class Announcer {
     while (this.element.childElementCount > KEEP) this.element.firstElementChild?.remove();
   }
 
-  /** "Mara Voss: first 100 chars…" */
-  response(name: string, text: string): void {
-    const flat = text.replace(/\s+/g, ' ').trim();
-    const preview = flat.length > PREVIEW_CHARS ? `${flat.slice(0, PREVIEW_CHARS)}…` : flat;
-    this.announce(`${name}: ${preview}`);
+  /**
+   * "Mara Voss: <the whole response>": the name first, then the text as it reads on screen (markdown already
+   * rendered, so no `**`), whitespace flattened. The whole of it: a screen reader user has no other way to hear
+   * a response without leaving the composer.
+   */
+  response(name: string, text: string, cut = false): void {
+    this.announce(`${name}: ${flatten(text)}${cut ? ' (cut off)' : ''}`);
   }
+
+  /** A confer line, said only while the reader is in the drawer (the caller checks). */
+  confer(name: string, text: string): void {
+    this.announce(`${name}, conferring: ${flatten(text)}`);
+  }
+}
+
+function flatten(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }

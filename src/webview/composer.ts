@@ -29,7 +29,8 @@ interface Completion {
  * that is possible.
  */
 export class Composer {
-  readonly element = el('footer', { class: 'composer' });
+  /** A `form` landmark; it never submits (the CSP forbids form actions): Send and Enter post to the host. */
+  readonly element = el('form', { class: 'composer', 'aria-label': 'Speak to the panel' });
   private readonly targets = el('div', { class: 'targets', role: 'group', 'aria-label': 'Address one member' });
   private readonly input = el('textarea', {
     class: 'input', 'aria-label': 'Message the panel', rows: 2, spellcheck: 'true',
@@ -60,6 +61,7 @@ export class Composer {
     this.target = initial.target;
     this.element.append(this.targets, this.editBar, this.inputRow, this.replayRow);
     this.replayRow.append(this.continueButton);
+    this.element.addEventListener('submit', (e) => e.preventDefault());
     this.send.addEventListener('click', () => this.submit());
     this.stopButton.addEventListener('click', () => this.actions.stop());
     this.continueButton.addEventListener('click', () => this.actions.continueSession());

@@ -1,4 +1,5 @@
 import type { StreamPart } from '../protocol';
+import type { Announcer } from './announcer';
 import type { SessionEvent } from './sessionEvent';
 import { el } from './elements';
 import { paintMember, type MemberDirectory } from './members';
@@ -10,6 +11,7 @@ interface ConferLine {
   order: number;
   body: StreamedText;
   confirmed: boolean;
+  announced: boolean;
 }
 
 interface TurnSection {
@@ -23,6 +25,8 @@ interface TurnSection {
  * The deliberation drawer: the confer of each turn, one section per turn, filling live. It slides in from
  * the right over (or, on wide panels, beside) the chat; while it is closed, new confer activity lights a
  * dot on its toggle. A superseded turn's confer is collapsed under a "superseded" heading, as in the chat.
+ * The confer is not announced to screen readers (the responses are what the chat is for) unless the reader
+ * has moved focus into the drawer: then each completed line is said once.
  */
 export class DeliberationDrawer {
   readonly toggle = el('button', {
@@ -30,7 +34,8 @@ export class DeliberationDrawer {
     'aria-controls': 'deliberation-drawer', title: 'Deliberation: the panel conferring',
   }, el('span', { class: 'drawer-toggle-icon', 'aria-hidden': 'true' }, '⇤'), el('span', { class: 'drawer-toggle-label', 'aria-hidden': 'true' }, 'Deliberation'), el('span', { class: 'unseen-dot', 'aria-hidden': 'true' }));
   readonly element = el('aside', { class: 'drawer', id: 'deliberation-drawer', 'aria-label': 'Deliberation drawer' });
-  private readonly body = el('div', { class: 'drawer-body' });
+  /** Focusable: it scrolls, and focus inside it is what turns on the confer's announcements. */
+  private readonly body = el('div', { class: 'drawer-body', tabindex: '0', role: 'group', 'aria-label': 'The confer, newest turn first' });
   private readonly empty = el('p', { class: 'drawer-empty' }, 'When the panel confers before answering, their back-and-forth appears here.');
   private readonly sections = new Map<number, TurnSection>();
   private readonly streaming = new Set<ConferLine>();
@@ -39,6 +44,7 @@ export class DeliberationDrawer {
 
   constructor(
     private readonly members: MemberDirectory,
+    private readonly announcer: Announcer,
     private readonly onOpenChange: (open: boolean) => void,
   ) {
     const close = el('button', { class: 'drawer-close', type: 'button', 'aria-label': 'Close drawer', title: 'Close' }, '✕');
@@ -82,7 +88,12 @@ export class DeliberationDrawer {
     line.confirmed = true;
     this.streaming.delete(line);
     if (!line.body.finished || line.body.text !== ev.text) line.body.finish(ev.text);
-    if (live) this.noteActivity();
+    if (live) {
+      this.noteActivity();
+      this.announceOnce(line);
+    } else {
+      line.announced = true;
+    }
   }
 
   /** A live fragment of a confer line (the caller has already dropped stale turns). */
@@ -94,6 +105,7 @@ export class DeliberationDrawer {
     if (part.phase === 'end') {
       line.body.finish(part.text || line.body.text);
       this.streaming.delete(line);
+      this.announceOnce(line);
     } else {
       line.body.append(part.text);
     }
@@ -128,6 +140,12 @@ export class DeliberationDrawer {
     s.heading.append(el('span', { class: 'confer-state' }, el('span', { class: 'confer-tag' }, 'superseded'), toggle));
   }
 
+  private announceOnce(line: ConferLine): void {
+    if (line.announced || !this.isOpen || !this.element.contains(document.activeElement)) return;
+    line.announced = true;
+    this.announcer.confer(this.members.name(line.speaker), line.body.element.textContent ?? line.body.text);
+  }
+
   private noteActivity(): void {
     if (!this.isOpen) this.toggle.classList.add('unseen');
   }
@@ -156,7 +174,7 @@ export class DeliberationDrawer {
     const row = el('div', { class: 'confer-line', 'data-speaker': speaker },
       el('span', { class: 'confer-name' }, `${this.members.shortName(speaker)}:`), body.element);
     paintMember(row, m);
-    const line: ConferLine = { speaker, order, body, confirmed: false };
+    const line: ConferLine = { speaker, order, body, confirmed: false, announced: false };
     section.lines.push(line);
     section.list.append(row);
     this.streaming.add(line);

@@ -33,8 +33,8 @@ interface TurnCost {
  * on screen is re-rendered. A superseded turn is only collapsed (see StreamLayout), never removed.
  */
 export class MessageStream {
-  /** The scroll container. */
-  readonly element = el('section', { class: 'stream', 'aria-label': 'Conversation', tabindex: '0' });
+  /** The scroll container, and the page's `main` landmark (focusable so the keyboard can scroll it). */
+  readonly element = el('main', { class: 'stream', 'aria-label': 'Conversation', tabindex: '0' });
   readonly layout = new StreamLayout();
   private readonly spoken = new Map<string, Spoken>();
   /** Messages still streaming (kept apart so settling them never walks the whole history). */
@@ -166,7 +166,7 @@ export class MessageStream {
       entry.body.finish(part.text || entry.body.text);
       this.open.delete(entry);
       if (part.truncated) this.markCut(entry);
-      this.announceOnce(entry, part.speaker);
+      this.announceOnce(entry, part.speaker, part.truncated === true);
     } else {
       entry.body.append(part.text);
     }
@@ -180,7 +180,7 @@ export class MessageStream {
     this.open.delete(entry);
     if (!entry.body.finished || entry.body.text !== ev.text) entry.body.finish(ev.text);
     if (ev.truncated) this.markCut(entry);
-    if (live) this.announceOnce(entry, ev.speaker);
+    if (live) this.announceOnce(entry, ev.speaker, ev.truncated);
     else entry.announced = true;
     this.scrollSoon();
   }
@@ -216,10 +216,11 @@ export class MessageStream {
     entry.main.append(el('div', { class: 'msg-cut' }, '— cut off'));
   }
 
-  private announceOnce(entry: Spoken, speaker: string): void {
+  /** Once per message, when it is complete: its rendered text (what the eye reads), not the raw markdown. */
+  private announceOnce(entry: Spoken, speaker: string, cut: boolean): void {
     if (entry.announced) return;
     entry.announced = true;
-    this.announcer.response(this.members.name(speaker), entry.body.text);
+    this.announcer.response(this.members.name(speaker), entry.body.element.textContent ?? entry.body.text, cut);
   }
 
   private intro(ev: Extract<SessionEvent, { type: 'intro' }>): void {
@@ -269,9 +270,11 @@ export class MessageStream {
   }
 
   private floorReturns(turn: number): void {
-    const cost = el('span', { class: 'turn-cost' });
+    // The figure is for the eye (its breakdown is a hover title); a screen reader gets the sentence beside it.
+    const cost = el('span', { class: 'turn-cost', 'aria-hidden': 'true' });
+    const spoken = el('span', { class: 'sr-only turn-cost-text' });
     const marker = el('div', { class: 'floor-return', 'data-turn': turn },
-      cost, el('span', { class: 'floor-rule', 'aria-hidden': 'true' }), el('span', { class: 'floor-mark' }, 'floor returns'));
+      cost, spoken, el('span', { class: 'floor-rule', 'aria-hidden': 'true' }), el('span', { class: 'floor-mark' }, 'floor returns'));
     this.floorMarkers.set(turn, cost);
     this.floorReturnRows.set(turn, marker);
     const c = this.costs.get(turn);
@@ -280,9 +283,16 @@ export class MessageStream {
   }
 
   private fillCost(node: HTMLElement, c: TurnCost): void {
-    node.textContent = c.unknown && c.usd === 0 ? '—' : `${formatUsd(c.usd)}${c.unknown ? '+' : ''}`;
+    const figure = c.unknown && c.usd === 0 ? '—' : `${formatUsd(c.usd)}${c.unknown ? '+' : ''}`;
+    node.textContent = figure;
     node.title = `this turn: ${formatTokens(c.input)} in · ${formatTokens(c.cacheWrite)} cache write · ` +
       `${formatTokens(c.cacheRead)} cache read · ${formatTokens(c.output)} out`;
+    const price = figure === '—' ? 'an unknown price' : c.unknown ? `at least ${formatUsd(c.usd)}` : formatUsd(c.usd);
+    const spoken = node.nextElementSibling;
+    if (spoken) {
+      spoken.textContent = `This turn cost ${price}: ${formatTokens(c.input)} input tokens, ${formatTokens(c.cacheWrite)} written to ` +
+        `the cache, ${formatTokens(c.cacheRead)} read from it, ${formatTokens(c.output)} output.`;
+    }
   }
 
   private note(text: string, kind: string): HTMLElement {

@@ -20,16 +20,20 @@ export function contextPercent(meter: Meter | null): number | null {
  */
 export class MeterStrip {
   readonly element = el('div', { class: 'meters' });
-  private readonly total = el('span', { class: 'total', title: 'What this session has cost so far' }, '—');
+  // Each figure is drawn for the eye (aria-hidden) with a sentence beside it for screen readers: "$0.047 / $2.00"
+  // and "cache warm 3:12" say little when read out.
+  private readonly total = el('span', { class: 'total', title: 'What this session has cost so far', 'aria-hidden': 'true' }, '—');
+  private readonly totalText = el('span', { class: 'sr-only total-text' });
   private readonly ctxBar = el('div', {
     class: 'ctx-bar', role: 'meter', 'aria-label': 'Context used', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': 0,
   }, el('div', { class: 'ctx-fill' }));
-  private readonly ctxText = el('span', { class: 'ctx-text' });
+  private readonly ctxText = el('span', { class: 'ctx-text', 'aria-hidden': 'true' });
   private readonly ctx = el('span', { class: 'ctx', title: 'Context used of the model’s window' }, this.ctxBar, this.ctxText);
   private readonly carry = el('button', {
     type: 'button', class: 'carry-over', title: 'Summarise this session into a fresh one with the same cast',
   }, 'Carry over');
-  private readonly cache = el('span', { class: 'cache' });
+  private readonly cache = el('span', { class: 'cache', 'aria-hidden': 'true' });
+  private readonly cacheText = el('span', { class: 'sr-only cache-text' });
   private readonly kept = el('span', { class: 'kept-warm', title: 'Refreshes of the cached context while you were thinking (in the total)' });
   private readonly ttlButtons: Record<Ttl, HTMLButtonElement> = {
     '5m': el('button', { type: 'button', class: 'ttl', 'aria-pressed': 'true', title: 'Cache stays warm 5 minutes' }, '5m'),
@@ -50,7 +54,7 @@ export class MeterStrip {
         if (this.meter?.ttl !== ttl) onTtl(ttl);
       });
     }
-    this.element.append(this.total, this.ctx, this.carry, this.cache, this.kept, this.ttlGroup);
+    this.element.append(this.total, this.totalText, this.ctx, this.carry, this.cache, this.cacheText, this.kept, this.ttlGroup);
     this.setMeter(null);
   }
 
@@ -85,6 +89,10 @@ export class MeterStrip {
       this.ctxText.textContent = meter.contextWindow
         ? `${formatTokens(meter.contextTokens)} / ${formatTokens(meter.contextWindow)} · ${pct}%`
         : `${formatTokens(meter.contextTokens)} tokens`;
+      if (pct !== null) {
+        this.ctxBar.setAttribute('aria-valuetext',
+          `${pct}% of the context window: ${formatTokens(meter.contextTokens)} of ${formatTokens(meter.contextWindow!)} tokens`);
+      }
       for (const ttl of ['5m', '1h'] as const) this.ttlButtons[ttl].setAttribute('aria-pressed', String(meter.ttl === ttl));
       // The price of switching is shown before the switch: a 1-hour write of the whole context.
       this.ttlButtons['1h'].title = meter.write1hUsd != null
@@ -115,6 +123,7 @@ export class MeterStrip {
     const until = m?.cacheWarmUntil ?? null;
     if (!m || until === null) {
       setShown(this.cache, false);
+      this.cacheText.textContent = '';
       this.stopTicker();
       return;
     }
@@ -124,11 +133,15 @@ export class MeterStrip {
       this.cache.className = 'cache warm';
       this.cache.textContent = `cache warm ${clock(left)}`;
       this.cache.title = 'Until then the cached context is read at a tenth of the price';
+      this.cacheText.textContent = `Cache warm for ${spokenDuration(left)} more: until then the context is read at a tenth of the price.`;
     } else {
       this.stopTicker();
       this.cache.className = 'cache cold';
       this.cache.textContent = m.coldWriteUsd === null ? 'cache cold' : `cold: next write ≈ ${formatUsd(m.coldWriteUsd)}`;
       this.cache.title = 'The next turn writes the whole context to the cache again';
+      this.cacheText.textContent = m.coldWriteUsd === null
+        ? 'Cache cold: the next turn writes the whole context again.'
+        : `Cache cold: the next turn writes the whole context again, about ${formatUsd(m.coldWriteUsd)}.`;
     }
   }
 
@@ -146,7 +159,17 @@ export class MeterStrip {
     this.total.title = budget === null ? 'What this session has cost so far' : 'Session cost so far / budget';
     this.total.classList.toggle('near-budget', budget !== null && this.knownUsd >= budget * 0.8 && this.knownUsd < budget);
     this.total.classList.toggle('over-budget', budget !== null && this.knownUsd >= budget);
+    const spent = known ? `${this.unknownCalls ? 'at least ' : ''}${formatUsd(this.knownUsd)}` : 'an unknown amount';
+    const left = budget === null ? '' : this.knownUsd >= budget ? `, over its ${formatUsd(budget)} budget` : ` of a ${formatUsd(budget)} budget`;
+    this.totalText.textContent = `Session cost so far: ${spent}${left}.`;
   }
+}
+
+/** 192000 -> "3 minutes 12 seconds": what a screen reader should say for the clock's "3:12". */
+function spokenDuration(ms: number): string {
+  const s = Math.ceil(ms / 1000);
+  const parts: Array<[number, string]> = [[Math.floor(s / 3600), 'hour'], [Math.floor((s % 3600) / 60), 'minute'], [s % 60, 'second']];
+  return parts.filter(([n]) => n > 0).map(([n, unit]) => `${n} ${unit}${n === 1 ? '' : 's'}`).join(' ') || '0 seconds';
 }
 
 function clock(ms: number): string {

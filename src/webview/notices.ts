@@ -29,7 +29,7 @@ type ContextLevel = 'warn' | 'full';
  * meter's, and counts as that level's warning having been given.
  */
 export class Notices {
-  readonly banners = el('div', { class: 'banners' });
+  readonly banners = el('section', { class: 'banners', 'aria-label': 'Notices' });
   readonly status = el('div', { class: 'transient', role: 'status', hidden: true });
   private statusTimer: ReturnType<typeof setTimeout> | null = null;
   private contextBanner: HTMLElement | null = null;
@@ -41,7 +41,20 @@ export class Notices {
   constructor(
     private readonly onAction: (action: BannerAction) => void,
     private readonly onCarryOver: () => void,
+    /** Where focus goes when a banner it was in goes away (else it would fall to <body>). */
+    private readonly focusHome: () => void,
   ) {}
+
+  /** Removes a banner; if focus was in it, focus moves to the next banner's first button, or home. */
+  private removeBanner(box: HTMLElement): void {
+    const hadFocus = box.contains(document.activeElement);
+    const next = box.nextElementSibling ?? box.previousElementSibling;
+    box.remove();
+    if (!hadFocus) return;
+    const button = next?.querySelector<HTMLElement>('button:not(:disabled)');
+    if (button) button.focus();
+    else this.focusHome();
+  }
 
   /** Raises, updates or removes the context banner for this meter (null: a new session, forget dismissals). */
   contextWarning(meter: Meter | null, readOnly: boolean): void {
@@ -69,7 +82,8 @@ export class Notices {
       el('span', { class: 'banner-icon', 'aria-hidden': 'true' }, '⚠'), el('span', { class: 'banner-text' }, text), carry, dismiss);
     dismiss.addEventListener('click', () => {
       this.dismissedLevel = level;
-      this.removeContextBanner();
+      this.removeBanner(box);
+      this.contextBanner = null;
     });
     this.contextBanner = box;
     this.banners.prepend(box);
@@ -110,7 +124,7 @@ export class Notices {
       box.append(button);
     }
     const dismiss = el('button', { type: 'button', class: 'banner-dismiss', 'aria-label': 'Dismiss', title: 'Dismiss' }, '✕');
-    dismiss.addEventListener('click', () => box.remove());
+    dismiss.addEventListener('click', () => this.removeBanner(box));
     box.append(dismiss);
     this.banners.append(box);
   }

@@ -49,7 +49,7 @@ export class PanelApp {
   constructor(root: HTMLElement, host: HostBridge, title: string) {
     const saved = host.loadState();
     this.stream = new MessageStream(this.members, this.announcer, this.line);
-    this.drawer = new DeliberationDrawer(this.members, (open) => {
+    this.drawer = new DeliberationDrawer(this.members, this.announcer, (open) => {
       this.main.classList.toggle('drawer-open', open);
       host.saveState({ drawerOpen: open });
     });
@@ -62,7 +62,7 @@ export class PanelApp {
       if (!this.answering && !this.readOnly) host.post({ type: 'carryOver' });
     };
     this.meters = new MeterStrip((ttl) => host.post({ type: 'setTtl', ttl }), carryOver);
-    this.notices = new Notices((action) => (action === 'editRefused' ? this.editRefused() : host.post({ type: 'action', action })), carryOver);
+    this.notices = new Notices((action) => (action === 'editRefused' ? this.editRefused() : host.post({ type: 'action', action })), carryOver, () => this.composer.focus());
     this.rewind = new RewindDialog(this.members, (turn) => {
       if (!this.answering && !this.readOnly) host.post({ type: 'rewind', turn });
     });
@@ -93,7 +93,9 @@ export class PanelApp {
     this.setTitle(title, null);
     const header = el('header', { class: 'panel-header' },
       el('div', { class: 'titles' }, this.titleEl, this.briefEl), this.drawer.toggle);
-    const strip = el('div', { class: 'roster-strip' }, this.roster.element, this.meters.element);
+    // Landmarks: header (banner), this strip and the notices (regions), the stream (main), the drawer
+    // (complementary, beside main rather than inside it), the composer (form).
+    const strip = el('section', { class: 'roster-strip', 'aria-label': 'Panel members and costs' }, this.roster.element, this.meters.element);
     this.main.append(this.stream.element, this.drawer.element);
     root.replaceChildren(header, strip, this.notices.banners, this.main, this.notices.status, this.composer.element,
       this.announcer.element, this.rewind.element);

@@ -10,6 +10,9 @@ export const OSKAR: MemberView = { id: 'oskar', name: 'Oskar Lind', glyph: 'O', 
 export const ILSE: MemberView = { id: 'ilse', name: 'Ilse Brandt', glyph: 'I', color: '#4f8a5b', tagline: 'City planner' };
 export const TOMAS: MemberView = { id: 'tomas', name: 'Tomás Reyes', glyph: 'T', color: '#8a5fb0', tagline: 'Port economist' };
 export const JUNE: MemberView = { id: 'june', name: 'June Okafor', glyph: 'J', color: '#b08a2e', tagline: 'Local journalist' };
+/** Glyphs outside Latin, as the design's own examples have them (they need a CJK font to render). */
+export const LI: MemberView = { id: 'li-wen', name: 'Li Wen', glyph: '李', color: '#2e7d7d', tagline: 'Shipping agent' };
+export const DMITRI: MemberView = { id: 'dmitri', name: 'Dmitri Volkov', glyph: 'Д', color: '#7d2e6b', tagline: 'Crane operator' };
 
 const EXTRA_NAMES = [
   'Henrike Albers', 'Pieter de Wit', 'Saoirse Byrne', 'Kwame Mensah', 'Li Wen', 'Agnieszka Nowak',

@@ -41,8 +41,12 @@ describe('panel webview: regenerate, edit, rewind and samples (headless Chromium
     assert.deepEqual(await markers(), ['Superseded turn · regenerated']);
     await marker.click();
     assert.equal(await settlesVisible(3, true), true, 'shown after the toggle');
-    const opacity = await panel.page.locator('.msg[data-turn="3"]').first().evaluate((e) => Number(getComputedStyle(e).opacity));
-    assert.ok(opacity < 0.8, `shown dimmed (opacity ${opacity})`);
+    // Shown in the muted tone (not faded with opacity, which took the text under AA contrast).
+    const [textColor, muted] = await panel.page.locator('.msg[data-turn="3"] .msg-text').first().evaluate((e) => [
+      getComputedStyle(e).color, getComputedStyle(document.body).getPropertyValue('--muted').trim(),
+    ]);
+    const mutedRgb = await panel.page.evaluate((c) => { const d = document.createElement('div'); d.style.color = c; document.body.append(d); const v = getComputedStyle(d).color; d.remove(); return v; }, muted!);
+    assert.equal(textColor, mutedRgb, 'shown in the muted tone');
     await marker.click();
     assert.equal(await settlesVisible(3, false), false, 'collapsed again');
 

@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
-import type { Character, Library } from '../../engine/cast/characters';
+import type { Library } from '../../engine/cast/characters';
 import { rosterView } from './memberViews';
 import type { PanelEntry, PanelManager } from './panels';
 import type { DialogueServices } from '../services';
 import { NO_FOLDER_MESSAGE } from '../services';
 import type { SessionLauncher } from '../sessions/sessionLauncher';
+import { characterItem, pickStartRequest } from '../sessions/startPicker';
 import { resolveStartRequest, type StartRequest } from '../sessions/startRequest';
 
 /**
@@ -14,13 +15,6 @@ import { resolveStartRequest, type StartRequest } from '../sessions/startRequest
 
 /** Thrown for a mistake the researcher can fix; the command wrapper shows the message as is. */
 export class UserFacingError extends Error {}
-
-const characterItem = (c: Pick<Character, 'id' | 'name' | 'glyph' | 'tagline'>): vscode.QuickPickItem & { id: string } => ({
-  id: c.id,
-  label: `${c.glyph}  ${c.name}`,
-  description: c.id,
-  detail: c.tagline,
-});
 
 /** The id from a command argument: `"mara"` or `{ id: "mara" }`. */
 function idArgument(arg: unknown): string | undefined {
@@ -40,25 +34,7 @@ async function pickRequest(library: Library, charactersDir: string): Promise<Sta
     if (choice === 'New character') await vscode.commands.executeCommand('dialogue.newCharacter');
     return undefined;
   }
-  let brief: StartRequest['brief'] = null;
-  if (library.briefs.size > 0) {
-    const none = { label: '$(circle-slash) No brief', brief: null };
-    const items = [none, ...[...library.briefs.values()].map((b) => ({ label: b.title, description: b.id, detail: b.text.split('\n').find((l) => l.trim())?.slice(0, 120), brief: b }))];
-    const picked = await vscode.window.showQuickPick(items, { title: 'Start a panel (1/2): brief', placeHolder: 'The situation the panel meets you in', ignoreFocusOut: true });
-    if (!picked) return undefined;
-    brief = picked.brief;
-  }
-  const problems = library.problems.length;
-  const picked = await vscode.window.showQuickPick([...library.characters.values()].map(characterItem), {
-    title: `Start a panel (${library.briefs.size > 0 ? '2/2' : '1/1'}): cast`,
-    placeHolder: problems > 0 ? `Pick the cast (${problems} character file problem${problems > 1 ? 's' : ''} in the Problems panel)` : 'Pick the cast',
-    canPickMany: true,
-    matchOnDescription: true,
-    matchOnDetail: true,
-    ignoreFocusOut: true,
-  });
-  if (!picked || picked.length === 0) return undefined;
-  return { cast: picked.map((p) => library.characters.get(p.id)!), brief };
+  return pickStartRequest(library);
 }
 
 /** `dialogue.startPanel`: returns the new session's folder. */

@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FrameLocator, Locator, Page } from 'playwright-core';
+import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
 import { readJournal } from '../../../src/engine/store/journalLines';
 import { SESSION_FILES } from '../../../src/engine/store/sessionFiles';
 import type { SessionEvent } from '../../../src/engine/store/sessionSchema';
@@ -17,6 +17,14 @@ export class DialoguePanel {
 
   get frame(): FrameLocator {
     return webviewFrame(this.page);
+  }
+
+  /** The panel's own document as a Frame (for code that runs in it, e.g. axe-core), not only a locator scope. */
+  async contentFrame(): Promise<Frame> {
+    const body = await this.frame.locator('body').elementHandle();
+    const frame = await body?.ownerFrame();
+    if (!frame) throw new Error('the panel frame is not there');
+    return frame;
   }
 
   get input(): Locator {

@@ -11,6 +11,8 @@ import type { E2eSetup } from '../e2eConfig';
 import { openWorkbench, reloadWindow, runCommand } from '../runInCodeServer';
 import { setup } from '../standInSetup';
 import { startUiSession, UI_ENV, type UiSession } from '../uiSession';
+import { describeViolations, runAxe } from '../../webview/axeCheck';
+import { focusRingOf, isVisibleRing } from '../../webview/focusRing';
 import { DialoguePanel, journalEvents, onlySessionFolder, saveScreenshot, startPanelFromPalette } from './dialoguePanel';
 
 describe('Dialogue panel in the real workbench', function () {
@@ -78,6 +80,15 @@ describe('Dialogue panel in the real workbench', function () {
     assert.ok(types.includes('deliberation') && types.includes('cost'), `turn 1 journaled: ${types.join(' ')}`);
     assert.equal(types.at(-1), 'floor');
     await shot('05-turn');
+  });
+
+  it('passes axe-core inside the panel\'s frame after a full turn, drawer open; focus rings show', async () => {
+    const frame = await panel.contentFrame();
+    const violations = await runAxe(frame);
+    assert.equal(violations.length, 0, describeViolations(violations));
+    await panel.button('Deliberation').focus();
+    const ring = await focusRingOf(frame);
+    assert.ok(isVisibleRing(ring), `focus ring on the Deliberation toggle: ${JSON.stringify(ring)}`);
   });
 
   it('addresses one member with an @ chip: only Oskar answers, with no confer', async () => {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { RewindPreview } from '../../../src/engine/prompt/turnLedger';
 import { hostMessageSchema, type HostMessage } from '../../../src/protocol';
 import { startStandIn, type StandIn } from '../../standIn/messagesStandIn';
-import { createFakeVscode, fakeContext, installFakeVscode, type FakeWebviewPanel } from './extensionFakeVscode';
+import { createFakeVscode, fakeContext, freshExtension, installFakeVscode, type FakeWebviewPanel } from './extensionFakeVscode';
 import { removeTempDirs, tempDir } from './extensionSessions';
 import { MemoryMemento, MemorySecrets, until, type ExtensionModule } from './extensionFakes';
 
@@ -26,15 +26,6 @@ function idle(panel: FakeWebviewPanel): boolean {
   return last?.type === 'answering' && !last.answering;
 }
 
-/**
- * The extension's modules, evaluated afresh against the fake now installed: a copy cached by an earlier
- * suite would still hold that suite's `vscode`.
- */
-function freshExtension(): ExtensionModule {
-  const glue = path.join(REPO, 'src', 'extension') + path.sep;
-  for (const id of Object.keys(require.cache)) if (id.startsWith(glue)) delete require.cache[id];
-  return require('../../../src/extension/extension') as ExtensionModule;
-}
 const readLog = async (dir: string) => JSON.parse(await fs.readFile(path.join(dir, 'event-log.json'), 'utf8')) as Record<string, unknown> & { events: Array<{ type: string }> };
 
 describe('extension: regenerate, edit, rewind and carry-over commands (fake vscode + stand-in)', function () {

@@ -84,6 +84,47 @@ export class FakeWebviewPanel {
   }
 }
 
+/**
+ * A quick pick made with createQuickPick, as the researcher meets it: the test ticks items (`selectedItems`) and
+ * presses Enter (`accept`) or Esc (`hide`); `shown` says whether it is still open.
+ */
+export class FakeQuickPick<T = { label: string }> {
+  title: string | undefined;
+  placeholder: string | undefined;
+  value = '';
+  items: readonly T[] = [];
+  selectedItems: readonly T[] = [];
+  canSelectMany = false;
+  matchOnDescription = false;
+  matchOnDetail = false;
+  ignoreFocusOut = false;
+  shown = false;
+  disposed = false;
+  private readonly accepted = new EventEmitter<void>();
+  private readonly hidden = new EventEmitter<void>();
+  readonly onDidAccept = this.accepted.event;
+  readonly onDidHide = this.hidden.event;
+  constructor(private readonly onShow: (qp: FakeQuickPick<T>) => void) {}
+  show(): void {
+    this.shown = true;
+    this.onShow(this);
+  }
+  /** Enter. */
+  accept(): void {
+    this.accepted.fire();
+  }
+  /** Esc, or the code hiding it. */
+  hide(): void {
+    if (!this.shown) return;
+    this.shown = false;
+    this.hidden.fire();
+  }
+  dispose(): void {
+    this.hide();
+    this.disposed = true;
+  }
+}
+
 /** Scripted answers for dialogs, and a record of every message shown. */
 export interface FakeVscodeState {
   config: Record<string, unknown>;
@@ -108,6 +149,10 @@ export interface FakeVscodeState {
   input: (options: { value?: string; title?: string; validateInput?: (v: string) => unknown }) => string | undefined;
   /** Every withProgress notification: its title, the reports, and a cancel() that fires its token. */
   progress: Array<{ title: string; reports: Array<{ message?: string; increment?: number }>; cancel(): void }>;
+  /** Called when a createQuickPick pick is shown: drive it (tick, accept, hide), now or later. */
+  quickPick: (qp: FakeQuickPick<{ label: string }>) => void;
+  /** Every pick createQuickPick made, in order. */
+  quickPicks: Array<FakeQuickPick<{ label: string }>>;
 }
 
 export function createFakeVscode() {
@@ -118,6 +163,8 @@ export function createFakeVscode() {
     pick: () => undefined,
     input: () => undefined,
     progress: [],
+    quickPick: (qp) => qp.hide(),
+    quickPicks: [],
   };
   const configChanged = new EventEmitter<{ affectsConfiguration(s: string): boolean }>();
   const trustGranted = new EventEmitter<void>();
@@ -172,6 +219,11 @@ export function createFakeVscode() {
       showInputBox: (options: Parameters<FakeVscodeState['input']>[0]) => Promise.resolve(state.input(options ?? {})),
       showQuickPick: <T>(items: readonly T[] | Promise<readonly T[]>, options?: Record<string, unknown>) =>
         Promise.resolve(items).then((list) => state.pick(list, options ?? {})),
+      createQuickPick: () => {
+        const qp = new FakeQuickPick<{ label: string }>((shown) => state.quickPick(shown));
+        state.quickPicks.push(qp);
+        return qp;
+      },
       showTextDocument: (uri: Uri) => {
         state.messages.push({ level: 'opened', text: uri.fsPath });
         return Promise.resolve(undefined);
@@ -282,4 +334,14 @@ export function installFakeVscode(api: object): () => void {
     moduleInternals._resolveFilename = original;
     delete moduleInternals._cache[FAKE_ID];
   };
+}
+
+/**
+ * The extension's modules, evaluated afresh against the fake now installed: a copy cached by an earlier
+ * suite would still hold that suite's `vscode`.
+ */
+export function freshExtension(): { activate(ctx: unknown): void; deactivate(): void } {
+  const glue = path.join(__dirname, '..', '..', '..', 'src', 'extension') + path.sep;
+  for (const id of Object.keys(require.cache)) if (id.startsWith(glue)) delete require.cache[id];
+  return require('../../../src/extension/extension') as { activate(ctx: unknown): void; deactivate(): void };
 }

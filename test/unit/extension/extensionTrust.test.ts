@@ -3,9 +3,9 @@ import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { resolveChosenFolder } from '../../../src/extension/settings';
-import { createFakeVscode, fakeContext, installFakeVscode } from './extensionFakeVscode';
+import { createFakeVscode, fakeContext, freshExtension, installFakeVscode } from './extensionFakeVscode';
 import { removeTempDirs, tempDir, writeSession } from './extensionSessions';
-import { MemoryMemento, MemorySecrets, until, type ExtensionModule } from './extensionFakes';
+import { MemoryMemento, MemorySecrets, until } from './extensionFakes';
 
 const REPO = path.join(__dirname, '..', '..', '..');
 
@@ -44,7 +44,7 @@ describe('extension: workspace trust', () => {
     const fake = createFakeVscode();
     const uninstall = installFakeVscode(fake.api);
     try {
-      const extension = require('../../../src/extension/extension') as ExtensionModule;
+      const extension = freshExtension();
       const workspace = await tempDir('ws');
       fake.state.workspaceFolder = workspace;
       fake.state.trusted = false;
