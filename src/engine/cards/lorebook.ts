@@ -1,0 +1,83 @@
+import type { CharacterBook, LorebookEntry } from './cardSchemas';
+
+/**
+ * A member's lorebook as the megaprompt uses it. Constant entries are part of the member's materials (they
+ * are in the prompt from the moment the member is); keyed entries are recalled, once per session, as a stage
+ * direction in the user message of the turn whose text names a key. Nothing is ever inserted earlier in the
+ * context, so the cached prefix stays valid (SillyTavern inserts lore at a depth inside the history instead).
+ */
+
+/** One keyed entry, ready to match. `key` is stable within the book: it marks the entry in the context. */
+export interface LoreEntry {
+  key: string;
+  name: string;
+  keys: string[];
+  secondaryKeys: string[];
+  selective: boolean;
+  /** SillyTavern's `extensions.selectiveLogic`: 0 AND ANY (the spec's meaning), 1 NOT ALL, 2 NOT ANY, 3 AND ALL. */
+  selectiveLogic: 0 | 1 | 2 | 3;
+  caseSensitive: boolean;
+  useRegex: boolean;
+  /** As written in the card: macros unresolved. */
+  content: string;
+  order: number;
+}
+
+/** The constant entries' texts and the keyed entries, both in insertion order; disabled entries are left out. */
+export function splitLorebook(book: CharacterBook): { constant: string[]; keyed: LoreEntry[] } {
+  const live = book.entries
+    .map((e, i) => ({ e, i }))
+    .filter(({ e }) => e.enabled && e.content.trim().length > 0)
+    .sort((a, b) => a.e.insertion_order - b.e.insertion_order || a.i - b.i);
+  return {
+    constant: live.filter(({ e }) => e.constant === true).map(({ e }) => e.content),
+    keyed: live.filter(({ e }) => e.constant !== true && e.keys.some((k) => k.trim().length > 0)).map(({ e, i }) => toLoreEntry(e, i)),
+  };
+}
+
+function toLoreEntry(e: LorebookEntry, index: number): LoreEntry {
+  const logic = Number((e.extensions as { selectiveLogic?: unknown }).selectiveLogic ?? 0);
+  return {
+    key: e.id !== undefined ? String(e.id) : String(index),
+    name: e.name || e.comment || e.keys[0]!,
+    keys: e.keys.filter((k) => k.trim().length > 0),
+    secondaryKeys: (e.secondary_keys ?? []).filter((k) => k.trim().length > 0),
+    selective: e.selective === true,
+    selectiveLogic: logic === 1 || logic === 2 || logic === 3 ? logic : 0,
+    caseSensitive: e.case_sensitive === true,
+    useRegex: e.use_regex === true,
+    content: e.content,
+    order: e.insertion_order,
+  };
+}
+
+const WORD = '[\\p{L}\\p{N}_]';
+
+function keyPattern(key: string, entry: LoreEntry): RegExp | null {
+  if (entry.useRegex) {
+    // Regex keys are written `/pattern/flags` by the editors, or as a bare pattern.
+    const m = /^\/(.+)\/([a-z]*)$/s.exec(key);
+    try {
+      return m ? new RegExp(m[1]!, m[2]!.replace(/[gy]/g, '') + (m[2]!.includes('u') ? '' : 'u')) : new RegExp(key, entry.caseSensitive ? 'u' : 'iu');
+    } catch {
+      return null; // a broken pattern matches nothing; the entry stays in the file for the researcher to fix
+    }
+  }
+  const escaped = key.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<!${WORD})${escaped}(?!${WORD})`, entry.caseSensitive ? 'u' : 'iu');
+}
+
+function firstMatch(keys: readonly string[], entry: LoreEntry, text: string): string | null {
+  for (const k of keys) if (keyPattern(k, entry)?.test(text)) return k;
+  return null;
+}
+
+/** The primary key that triggers `entry` in `text` (whole words, the entry's case rule), or null. */
+export function loreTrigger(entry: LoreEntry, text: string): string | null {
+  const hit = firstMatch(entry.keys, entry, text);
+  if (hit === null || !entry.selective || entry.secondaryKeys.length === 0) return hit;
+  const matched = entry.secondaryKeys.filter((k) => firstMatch([k], entry, text) !== null).length;
+  const all = matched === entry.secondaryKeys.length;
+  const ok = entry.selectiveLogic === 0 ? matched > 0 : entry.selectiveLogic === 1 ? !all : entry.selectiveLogic === 2 ? matched === 0 : all;
+  return ok ? hit : null;
+}
