@@ -6,6 +6,8 @@ import { runCarryOver } from './cli/carryOverCommand';
 import { UsageError } from './cli/cliInput';
 import { runPlay } from './cli/playCommand';
 import { runAudit, runIndex, runRecover } from './cli/storeCommands';
+import { EXPORT_CARD_USAGE, runExportCard } from './cli/exportCardCommand';
+import { IMPORT_CARD_USAGE, runImportCard } from './cli/importCardCommand';
 
 const USAGE = `Usage: node dist/cli.js <command>
   play --workspace DIR --cast ID,ID,... --script FILE [--brief NAME] [--model ID] [--out DIR]
@@ -17,6 +19,10 @@ const USAGE = `Usage: node dist/cli.js <command>
   index DIR      regenerate DIR/index.json from the session folders
   carry-over SESSION_DIR [--workspace DIR] [--model ID]
                  summarise a closed session into a fresh one with the same cast; prints the new folder
+  ${IMPORT_CARD_USAGE}
+                 read character cards (PNG, JSON, CHARX) into DIR/characters; --into ID for a standalone lorebook
+  ${EXPORT_CARD_USAGE}
+                 write a character as a V3 card (default DIR/exports/ID.png)
 Environment: ANTHROPIC_API_KEY (required for play), ANTHROPIC_BASE_URL, DIALOGUE_PRICES (JSON price overrides).`;
 
 async function main(argv: string[]): Promise<number> {
@@ -32,6 +38,10 @@ async function main(argv: string[]): Promise<number> {
       return runIndex(rest);
     case 'carry-over':
       return runCarryOver(rest);
+    case 'import-card':
+      return runImportCard(rest);
+    case 'export-card':
+      return runExportCard(rest);
     case undefined:
     case '-h':
     case '--help':
