@@ -56,18 +56,20 @@ function imageExt(bytes: Uint8Array, rel: string | undefined): string {
   return (path.extname(rel ?? '').slice(1) || 'png').toLowerCase();
 }
 
+/** The card with more of Dialogue Panel's own bookkeeping in its extension (what import must undo). */
+function withPanelNote(card: CardV3, note: PanelExtension, assets?: CardAsset[]): CardV3 {
+  const panel = card.data.extensions[PANEL_EXTENSION] as PanelExtension;
+  return { ...card, data: { ...card.data, ...(assets ? { assets } : {}), extensions: { ...card.data.extensions, [PANEL_EXTENSION]: { ...panel, ...note } } } };
+}
+
 /** Adds the main icon asset that carries the avatar, flagged so that import takes it out again. */
 function withIcon(card: CardV3, icon: CardAsset): CardV3 {
   const had = card.data.assets;
-  const panel = card.data.extensions[PANEL_EXTENSION] as PanelExtension;
-  return {
-    ...card,
-    data: {
-      ...card.data,
-      assets: [icon, ...(had ?? [])],
-      extensions: { ...card.data.extensions, [PANEL_EXTENSION]: { ...panel, added_icon: had ? 'prepended' : 'new-list' } },
-    },
-  };
+  return withPanelNote(card, { added_icon: had ? 'prepended' : 'new-list' }, [icon, ...(had ?? [])]);
+}
+
+function dataUri(bytes: Uint8Array, ext: string): string {
+  return `data:image/${ext === 'jpg' ? 'jpeg' : ext};base64,${Buffer.from(bytes).toString('base64')}`;
 }
 
 /** The V2 backfill for readers that know only `chara`: the same data, V2 envelope, V1 fields mirrored on top. */
@@ -99,15 +101,18 @@ export async function exportCard(charactersDir: string, id: string, format: Card
   let bytes: Uint8Array;
   if (format === 'png') {
     if (avatar && !isPng(avatar)) warnings.push(`the avatar ${avatarRel} is not a PNG: the card's image is a generated glyph tile`);
-    const image: Buffer = avatar && isPng(avatar) ? Buffer.from(avatar) : glyphPng(character.glyph, character.color);
+    const own = avatar && isPng(avatar) ? Buffer.from(avatar) : null;
+    if (!own) card = withPanelNote(card, { generated_image: true });
+    const image = own ?? glyphPng(character.glyph, character.color);
     const chunks = withoutCardText(readPngChunks(image));
     bytes = writePngChunks(insertBeforeEnd(chunks, [encodeTextChunk('chara', base64Json(v2Backfill(card))), encodeTextChunk('ccv3', base64Json(card))]));
   } else if (format === 'json') {
-    if (avatar && !icon) {
-      const ext = imageExt(avatar, avatarRel);
-      card = withIcon(card, { type: 'icon', uri: `data:image/${ext === 'jpg' ? 'jpeg' : ext};base64,${Buffer.from(avatar).toString('base64')}`, name: 'main', ext });
-    } else if (avatar && icon && !icon.uri.startsWith('data:')) {
-      warnings.push(`the avatar is not in the JSON card: its main icon asset points at ${icon.uri}`);
+    const ext = avatar ? imageExt(avatar, avatarRel) : 'png';
+    if (avatar && !icon) card = withIcon(card, { type: 'icon', uri: dataUri(avatar, ext), name: 'main', ext });
+    else if (avatar && icon && !icon.uri.startsWith('data:')) {
+      // A JSON card has no files: the avatar travels in the icon itself, and import puts the old URI back.
+      const assets = card.data.assets!.map((a) => (a === icon ? { ...a, uri: dataUri(avatar, ext) } : a));
+      card = withPanelNote(card, { icon_uri: icon.uri }, assets);
     }
     bytes = Buffer.from(JSON.stringify(card, null, 2) + '\n', 'utf8');
   } else {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { CardError } from './cardError';
 import { isMainIcon } from './cardMapping';
 import { parseCardText, type NormalCard } from './cardNormalize';
-import type { CardAsset, CharacterBook } from './cardSchemas';
+import { PANEL_EXTENSION, type CardAsset, type CharacterBook, type PanelExtension } from './cardSchemas';
 import { CHARX_LIMITS, readCharx } from './charxArchive';
 import { CARD_KEYWORDS, findText, isPng, readPngChunks, withoutCardText, writePngChunks } from './pngChunks';
 
@@ -45,7 +45,10 @@ function fromPng(bytes: Buffer): ReadCard {
   if (!keyword) throw new CardError('not-a-card', 'the PNG holds no character card (no ccv3 or chara text chunk)');
   const parsed = parseCardText(decodeBase64(findText(chunks, keyword)!, keyword), `the PNG's ${keyword} chunk`);
   if (parsed.kind !== 'card') throw new CardError('not-a-card', 'the PNG holds a lorebook, not a character card');
-  return { kind: 'card', normal: parsed.normal, format: 'png', avatar: { bytes: writePngChunks(withoutCardText(chunks)), ext: 'png' }, assets: new Map() };
+  const panel = parsed.normal.card.data.extensions[PANEL_EXTENSION] as PanelExtension | undefined;
+  // Our own export drew a glyph tile for a character without an avatar: that is not an avatar to keep.
+  const avatar = panel?.generated_image ? null : { bytes: writePngChunks(withoutCardText(chunks)), ext: 'png' };
+  return { kind: 'card', normal: parsed.normal, format: 'png', avatar, assets: new Map() };
 }
 
 function assetExt(a: CardAsset, fallbackPath: string): string {

@@ -34,6 +34,9 @@ export function cardToFile(card: CardV3, id: string, avatar?: string): CardFileC
   const parsed = panelExtensionSchema.safeParse(ext[PANEL_EXTENSION]);
   const panel: PanelExtension = parsed.success ? parsed.data : {};
   if (parsed.success) delete ext[PANEL_EXTENSION];
+  if (panel.icon_uri && Array.isArray(data.assets)) {
+    data.assets = (data.assets as CardAsset[]).map((a) => (isMainIcon(a) && a.uri.startsWith('data:') ? { ...a, uri: panel.icon_uri! } : a));
+  }
   if (panel.added_icon && Array.isArray(data.assets)) {
     const assets = [...(data.assets as CardAsset[])];
     const at = assets.findIndex(isMainIcon);

@@ -115,5 +115,9 @@ export const panelExtensionSchema = z.looseObject({
   tagline: z.string().optional(),
   /** Set by export when it added the main icon asset only to carry the avatar: import removes it again. */
   added_icon: z.enum(['new-list', 'prepended']).optional(),
+  /** Set by JSON export when it put the avatar in the main icon as a data: URI: the icon's own URI, restored on import. */
+  icon_uri: z.string().optional(),
+  /** Set by PNG export when the image is a generated glyph tile, not an avatar: import does not keep it. */
+  generated_image: z.literal(true).optional(),
 });
 export type PanelExtension = z.infer<typeof panelExtensionSchema>;
