@@ -101,6 +101,7 @@ const ENGINE_ROOMS: Record<string, string[]> = {
   model: ['cost', 'prompt'],
   session: ['cast', 'cost', 'model', 'parse', 'prompt', 'store', 'warmth'],
   warmth: ['cost', 'prompt', 'store'],
+  cards: ['cast', 'store'],
 };
 
 /** Strongly connected components with more than one file (Tarjan). */

@@ -4,7 +4,7 @@ import { parseCharacterFile, splitFrontMatter, type Character } from '../cast/ch
 import { writeFileAtomic } from '../store/sessionFiles';
 import { CardError } from './cardError';
 import { isMainIcon, fileToCard } from './cardMapping';
-import { parseCardBody } from './cardMarkdown';
+import { parseCardBody } from '../cast/cardSections';
 import { PANEL_EXTENSION, V1_FIELDS, type CardAsset, type CardV3, type PanelExtension } from './cardSchemas';
 import { writeCharx } from './charxArchive';
 import { glyphPng } from './glyphImage';

@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../store/sessionFiles';
 import { CardError } from './cardError';
 import { readCardFile, type AvatarImage } from './cardFile';
 import { cardToFile } from './cardMapping';
-import { renderCardFile } from './cardMarkdown';
+import { renderCardFile } from '../cast/cardSections';
 import { PANEL_EXTENSION, type CardV3, type CharacterBook } from './cardSchemas';
 import { isSafeEntryPath } from './charxArchive';
 import { readCharacterCard } from './cardExport';

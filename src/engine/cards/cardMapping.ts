@@ -1,6 +1,6 @@
 import { colorFromId } from '../cast/characters';
 import { CardError } from './cardError';
-import { clashesWithHeadings, TEXT_SECTIONS, type CardBody, type CardFileContent, type CardFrontMatter } from './cardMarkdown';
+import { clashesWithHeadings, TEXT_SECTIONS, type CardBody, type CardFileContent, type CardFrontMatter } from '../cast/cardSections';
 import { cardV3Schema, PANEL_EXTENSION, panelExtensionSchema, type CardAsset, type CardV3, type PanelExtension } from './cardSchemas';
 
 /**

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { characterBookSchema } from '../cast/lorebook';
+
+export { characterBookSchema, lorebookEntrySchema, type CharacterBook, type LorebookEntry } from '../cast/lorebook';
 
 /**
  * The community card formats (character-card-spec V1, V2 `chara_card_v2`, V3 `chara_card_v3`, and a standalone
@@ -8,38 +11,6 @@ import { z } from 'zod';
  */
 
 const extensions = z.record(z.string(), z.unknown());
-
-/** One lorebook entry (V2 and V3 share it; V3 adds fields we keep as unknown keys). */
-export const lorebookEntrySchema = z.looseObject({
-  keys: z.array(z.string()),
-  content: z.string(),
-  extensions,
-  enabled: z.boolean(),
-  insertion_order: z.number(),
-  case_sensitive: z.boolean().optional(),
-  use_regex: z.boolean().optional(),
-  constant: z.boolean().optional(),
-  name: z.string().optional(),
-  priority: z.number().optional(),
-  id: z.union([z.number(), z.string()]).optional(),
-  comment: z.string().optional(),
-  selective: z.boolean().optional(),
-  secondary_keys: z.array(z.string()).optional(),
-  position: z.union([z.string(), z.number()]).optional(),
-});
-export type LorebookEntry = z.infer<typeof lorebookEntrySchema>;
-
-/** `character_book` (V2/V3) and the `data` of a standalone `lorebook_v3`. */
-export const characterBookSchema = z.looseObject({
-  name: z.string().optional(),
-  description: z.string().optional(),
-  scan_depth: z.number().optional(),
-  token_budget: z.number().optional(),
-  recursive_scanning: z.boolean().optional(),
-  extensions,
-  entries: z.array(lorebookEntrySchema),
-});
-export type CharacterBook = z.infer<typeof characterBookSchema>;
 
 /** The six fields of a V1 card, which V2/V3 keep in `data` (and writers often mirror at the top level). */
 export const V1_FIELDS = ['name', 'description', 'personality', 'scenario', 'first_mes', 'mes_example'] as const;

@@ -4,14 +4,14 @@
  * lorebook and macro rules the megaprompt applies to card characters.
  *
  * It owns: the PNG chunk walker (pngChunks), the card schemas (cardSchemas), the quirk normaliser
- * (cardNormalize), CHARX with its bomb limits (charxArchive), the card <-> file mapping (cardMapping,
- * cardMarkdown), the generated avatar (glyphImage), reading (cardFile), import and export (cardImport,
- * cardExport), and the prompt-time rules (cardMacros, lorebook, cardCharacter).
+ * (cardNormalize), CHARX with its bomb limits (charxArchive), the card <-> file mapping (cardMapping), the
+ * generated avatar (glyphImage), reading (cardFile), and import and export (cardImport, cardExport).
  *
- * It may import: node built-ins, zod, fflate, the cast room (characters, characterIds), the session schema (for
- * id rules) and the store's atomic write. Nothing here knows about sessions, the model or VS Code; the turn
- * runner asks `lorebook` which entries a turn recalls, and the character loader asks `cardCharacter` what a
- * card file's materials are. docs/character-cards.md documents the mapping and every normalisation.
+ * It may import: node built-ins, zod, fflate, the cast room and the store (the session schema's id rules, the
+ * atomic write). The character file's card layout, the lorebook and the macros belong to the cast room
+ * (cast/cardSections, cast/lorebook, cast/cardMacros, cast/cardProfile): a card-shaped file is a character
+ * file, and the loader must read it without importing this room. Nothing here knows about sessions, the model
+ * or VS Code. docs/character-cards.md documents the mapping and every normalisation.
  */
 export { CardError } from './cardError';
 export { CARD_FILE_LIMITS, readCardFile } from './cardFile';

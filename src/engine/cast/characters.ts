@@ -5,9 +5,9 @@ import { constants as fsConstants, existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { LineCounter, parseDocument, isMap, visit, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
-import { readCardProfile } from '../cards/cardCharacter';
-import { CardDataError } from '../cards/cardMarkdown';
-import type { LoreEntry } from '../cards/lorebook';
+import { readCardProfile } from './cardProfile';
+import { CardDataError } from './cardSections';
+import type { LoreEntry } from './lorebook';
 import { HUMAN_ID } from '../store/sessionSchema';
 
 /** A loaded, validated character. `sha256` is of the file's exact bytes, so a join records which revision spoke. */

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { unzipSync } from 'fflate';
-import { loadLibrary } from '../../../src/engine/characters';
+import { loadLibrary } from '../../../src/engine/cast/characters';
 import { exportCard, importCards, type CardFormat } from '../../../src/engine/cards/characterCards';
 import { findText, readPngChunks } from '../../../src/engine/cards/pngChunks';
 import { b64, charxWith, pngWith, v1Card, v2Card, v3Card } from './cardBuilders';

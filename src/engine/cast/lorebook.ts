@@ -1,4 +1,4 @@
-import type { CharacterBook, LorebookEntry } from './cardSchemas';
+import { z } from 'zod';
 
 /**
  * A member's lorebook as the megaprompt uses it. Constant entries are part of the member's materials (they
@@ -6,6 +6,40 @@ import type { CharacterBook, LorebookEntry } from './cardSchemas';
  * direction in the user message of the turn whose text names a key. Nothing is ever inserted earlier in the
  * context, so the cached prefix stays valid (SillyTavern inserts lore at a depth inside the history instead).
  */
+
+const extensions = z.record(z.string(), z.unknown());
+
+/** One lorebook entry (V2 and V3 share it; V3 adds fields we keep as unknown keys). */
+export const lorebookEntrySchema = z.looseObject({
+  keys: z.array(z.string()),
+  content: z.string(),
+  extensions,
+  enabled: z.boolean(),
+  insertion_order: z.number(),
+  case_sensitive: z.boolean().optional(),
+  use_regex: z.boolean().optional(),
+  constant: z.boolean().optional(),
+  name: z.string().optional(),
+  priority: z.number().optional(),
+  id: z.union([z.number(), z.string()]).optional(),
+  comment: z.string().optional(),
+  selective: z.boolean().optional(),
+  secondary_keys: z.array(z.string()).optional(),
+  position: z.union([z.string(), z.number()]).optional(),
+});
+export type LorebookEntry = z.infer<typeof lorebookEntrySchema>;
+
+/** `character_book` (V2/V3) and the `data` of a standalone `lorebook_v3`. */
+export const characterBookSchema = z.looseObject({
+  name: z.string().optional(),
+  description: z.string().optional(),
+  scan_depth: z.number().optional(),
+  token_budget: z.number().optional(),
+  recursive_scanning: z.boolean().optional(),
+  extensions,
+  entries: z.array(lorebookEntrySchema),
+});
+export type CharacterBook = z.infer<typeof characterBookSchema>;
 
 /** One keyed entry, ready to match. `key` is stable within the book: it marks the entry in the context. */
 export interface LoreEntry {

@@ -3,8 +3,8 @@
  * tagline, avatar), then one `## ` section per readable field, then `## Card data` with everything else as a
  * fenced JSON block (the lossless remainder). Sections are written so that parsing gives the exact text back:
  * `## Title`, a blank line, the text, a blank line. A field whose text itself contains one of these heading
- * lines stays in the JSON block instead, so no text can break the layout. This module imports nothing from the
- * rest of the engine: the character loader (cast) reads files through it.
+ * lines stays in the JSON block instead, so no text can break the layout. The loader reads card-shaped files
+ * through this module; the cards room writes them with it (cards/cardMapping.ts).
  */
 
 /** The readable text fields, in file order; the loader sends the first four to the model. */

@@ -1,7 +1,6 @@
 import { resolveMacros } from './cardMacros';
-import { CardDataError, parseCardBody, TEXT_SECTIONS } from './cardMarkdown';
-import { characterBookSchema } from './cardSchemas';
-import { splitLorebook, type LoreEntry } from './lorebook';
+import { CardDataError, parseCardBody, TEXT_SECTIONS } from './cardSections';
+import { characterBookSchema, splitLorebook, type LoreEntry } from './lorebook';
 
 /** What the character loader takes from a card file beyond its front matter. */
 export interface CardProfile {
