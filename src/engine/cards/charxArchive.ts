@@ -27,24 +27,30 @@ export function isSafeEntryPath(p: string): boolean {
   return p.length > 0 && p.length < 512 && !/^[\\/]/.test(p) && !/(^|[\\/])\.\.([\\/]|$)/.test(p) && !/[:*?"<>|\\\0]/.test(p);
 }
 
-export function readCharx(bytes: Uint8Array): CharxContent {
+/** Checks every limit from the zip's directory alone: fflate's filter sees each entry before inflating it. */
+function checkLimits(bytes: Uint8Array): void {
   let entries = 0;
   let total = 0;
+  unzipSync(bytes, {
+    filter(file) {
+      entries++;
+      total += file.originalSize;
+      if (entries > CHARX_LIMITS.entries) throw new CardError('too-large', `CHARX has more than ${CHARX_LIMITS.entries} entries`);
+      if (file.originalSize > CHARX_LIMITS.entryBytes) throw new CardError('too-large', `CHARX entry "${file.name}" inflates to ${file.originalSize} bytes (limit ${CHARX_LIMITS.entryBytes})`);
+      if (total > CHARX_LIMITS.totalBytes) throw new CardError('too-large', `CHARX inflates to more than ${CHARX_LIMITS.totalBytes} bytes`);
+      if (file.originalSize > 1024 * 1024 && file.originalSize > CHARX_LIMITS.ratio * Math.max(1, file.size)) {
+        throw new CardError('too-large', `CHARX entry "${file.name}" compresses ${Math.round(file.originalSize / Math.max(1, file.size))}:1: refused as a zip bomb`);
+      }
+      return false; // this pass only reads the directory
+    },
+  });
+}
+
+export function readCharx(bytes: Uint8Array): CharxContent {
   let unzipped: Record<string, Uint8Array>;
   try {
-    unzipped = unzipSync(bytes, {
-      filter(file) {
-        entries++;
-        total += file.originalSize;
-        if (entries > CHARX_LIMITS.entries) throw new CardError('too-large', `CHARX has more than ${CHARX_LIMITS.entries} entries`);
-        if (file.originalSize > CHARX_LIMITS.entryBytes) throw new CardError('too-large', `CHARX entry "${file.name}" inflates to ${file.originalSize} bytes (limit ${CHARX_LIMITS.entryBytes})`);
-        if (total > CHARX_LIMITS.totalBytes) throw new CardError('too-large', `CHARX inflates to more than ${CHARX_LIMITS.totalBytes} bytes`);
-        if (file.originalSize > 1024 * 1024 && file.originalSize > CHARX_LIMITS.ratio * Math.max(1, file.size)) {
-          throw new CardError('too-large', `CHARX entry "${file.name}" compresses ${Math.round(file.originalSize / Math.max(1, file.size))}:1: refused as a zip bomb`);
-        }
-        return !file.name.endsWith('/');
-      },
-    });
+    checkLimits(bytes);
+    unzipped = unzipSync(bytes, { filter: (file) => !file.name.endsWith('/') });
   } catch (err) {
     if (err instanceof CardError) throw err;
     throw new CardError('corrupt', `not a readable CHARX (zip) archive: ${(err as Error).message}`);

@@ -88,11 +88,13 @@ function toLoreEntry(e: LorebookEntry, index: number): LoreEntry {
 const WORD = '[\\p{L}\\p{N}_]';
 
 function keyPattern(key: string, entry: LoreEntry): RegExp | null {
-  if (entry.useRegex) {
-    // Regex keys are written `/pattern/flags` by the editors, or as a bare pattern.
-    const m = /^\/(.+)\/([a-z]*)$/s.exec(key);
+  // A key written `/pattern/flags` is a regular expression, as in the editors that write lorebooks (which set
+  // `use_regex` on every entry, so the flag alone does not make "lighthouse" a pattern); any other key is a
+  // literal matched as whole words, with the entry's case rule.
+  const m = /^\/(.+)\/([a-z]*)$/s.exec(key.trim());
+  if (m && entry.useRegex) {
     try {
-      return m ? new RegExp(m[1]!, m[2]!.replace(/[gy]/g, '') + (m[2]!.includes('u') ? '' : 'u')) : new RegExp(key, entry.caseSensitive ? 'u' : 'iu');
+      return new RegExp(m[1]!, [...new Set(m[2]!.replace(/[gy]/g, '') + 'u')].join(''));
     } catch {
       return null; // a broken pattern matches nothing; the entry stays in the file for the researcher to fix
     }

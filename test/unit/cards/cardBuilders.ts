@@ -1,5 +1,5 @@
 import { zipSync } from 'fflate';
-import { crc32, deflateSync } from 'node:zlib';
+import { crc32, deflateRawSync, deflateSync } from 'node:zlib';
 
 /**
  * Cards of every form, built byte by byte here (independently of the code under test) the way the tools that
@@ -113,4 +113,48 @@ export function charxWith(card: Record<string, unknown> & { data: Record<string,
     'assets/icon/images/main.png': icon,
     'assets/emotion/images/smile.png': asset,
   });
+}
+
+/**
+ * A zip of already-deflated entries, written by hand so a test can build a bomb with native zlib in
+ * milliseconds (fflate would deflate hundreds of MB in JavaScript). Sizes and CRCs are the true ones.
+ */
+export function zipOfDeflated(entries: Array<{ name: string; raw: Uint8Array }>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const data = deflateRawSync(e.raw);
+    const name = Buffer.from(e.name, 'utf8');
+    const crc = crc32(e.raw);
+    const fields = (h: Buffer, at: number): void => {
+      h.writeUInt16LE(20, at); // version needed
+      h.writeUInt16LE(0, at + 2); // flags
+      h.writeUInt16LE(8, at + 4); // deflate
+      h.writeUInt32LE(0, at + 6); // time, date
+      h.writeUInt32LE(crc, at + 10);
+      h.writeUInt32LE(data.length, at + 14);
+      h.writeUInt32LE(e.raw.length, at + 18);
+      h.writeUInt16LE(name.length, at + 22);
+    };
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    fields(local, 4);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4); // made by
+    fields(central, 6);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, data);
+    centrals.push(central, name);
+    offset += local.length + name.length + data.length;
+  }
+  const dir = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(dir.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, dir, end]);
 }
