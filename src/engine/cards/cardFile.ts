@@ -88,21 +88,21 @@ function fromJson(bytes: Buffer): ReadCard {
   return { kind: 'card', normal: parsed.normal, format: 'json', avatar: mainIcon(parsed.normal, new Map()), assets: new Map() };
 }
 
-/** Reads and validates one card file of any supported form. Throws CardError with one clear line. */
+/** Reads and validates one card file of any supported form. Throws CardError with one clear line (the caller names the file). */
 export async function readCardFile(file: string): Promise<ReadCard> {
   let stat;
   try {
     stat = await fs.stat(file);
   } catch (err) {
-    throw new CardError('bad-input', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new CardError('bad-input', `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  if (!stat.isFile()) throw new CardError('bad-input', `${file} is not a file`);
+  if (!stat.isFile()) throw new CardError('bad-input', 'not a file');
   const limit = Math.max(...Object.values(CARD_FILE_LIMITS));
-  if (stat.size > limit) throw new CardError('too-large', `${file} is ${stat.size} bytes: larger than any card (limit ${limit})`);
+  if (stat.size > limit) throw new CardError('too-large', `the file is ${stat.size} bytes: larger than any card (limit ${limit})`);
   const bytes = await fs.readFile(file);
   const head = bytes.subarray(0, 4);
   const form = isPng(bytes) ? 'png' : head.equals(ZIP_MAGIC) ? 'charx' : 'json';
-  if (bytes.length > CARD_FILE_LIMITS[form]) throw new CardError('too-large', `${file} is ${bytes.length} bytes: over the ${form.toUpperCase()} card limit of ${CARD_FILE_LIMITS[form]}`);
-  if (form === 'charx' && bytes.length > CHARX_LIMITS.totalBytes) throw new CardError('too-large', `${file} is too large for a CHARX archive`);
+  if (bytes.length > CARD_FILE_LIMITS[form]) throw new CardError('too-large', `the file is ${bytes.length} bytes: over the ${form.toUpperCase()} card limit of ${CARD_FILE_LIMITS[form]}`);
+  if (form === 'charx' && bytes.length > CHARX_LIMITS.totalBytes) throw new CardError('too-large', 'the file is too large for a CHARX archive');
   return form === 'png' ? fromPng(bytes) : form === 'charx' ? fromCharx(bytes) : fromJson(bytes);
 }

@@ -101,7 +101,9 @@ export async function importCards(sources: readonly string[], charactersDir: str
   if (sources.length === 0) throw new CardError('bad-input', 'name at least one card file');
   const planned: Array<ImportResult & { writes: PlannedWrite[]; clear: string | null }> = [];
   for (const source of sources) {
-    const read = await readCardFile(source);
+    const read = await readCardFile(source).catch((err: unknown) => {
+      throw err instanceof CardError ? new CardError(err.code, `${path.basename(source)}: ${err.message}`) : err;
+    });
     const plan = read.kind === 'lorebook' ? await planLorebook(charactersDir, source, read.book, o) : planCard(charactersDir, source, read.normal.card, read.avatar, read.assets);
     const file = path.join(charactersDir, CARD_PATHS.markdown(plan.id));
     if (planned.some((p) => p.id === plan.id)) throw new CardError('exists', `${path.basename(source)}: two of the cards are both "${plan.id}"`);

@@ -106,6 +106,10 @@ export interface FakeVscodeState {
   pick: <T>(items: readonly T[], options: Record<string, unknown>) => T | undefined;
   /** Answers showInputBox (undefined = dismissed). */
   input: (options: { value?: string; title?: string; validateInput?: (v: string) => unknown }) => string | undefined;
+  /** Answers showOpenDialog with file paths (undefined = dismissed). */
+  open: (options: Record<string, unknown>) => string[] | undefined;
+  /** Answers showSaveDialog with a file path (undefined = dismissed). */
+  save: (options: Record<string, unknown>) => string | undefined;
 }
 
 export function createFakeVscode() {
@@ -115,6 +119,8 @@ export function createFakeVscode() {
     answer: () => undefined,
     pick: () => undefined,
     input: () => undefined,
+    open: () => undefined,
+    save: () => undefined,
   };
   const configChanged = new EventEmitter<{ affectsConfiguration(s: string): boolean }>();
   const trustGranted = new EventEmitter<void>();
@@ -157,6 +163,8 @@ export function createFakeVscode() {
       showWarningMessage: show('warning'),
       showErrorMessage: show('error'),
       showInputBox: (options: Parameters<FakeVscodeState['input']>[0]) => Promise.resolve(state.input(options ?? {})),
+      showOpenDialog: (options?: Record<string, unknown>) => Promise.resolve(state.open(options ?? {})?.map((f) => Uri.file(f))),
+      showSaveDialog: (options?: Record<string, unknown>) => Promise.resolve(((f) => (f === undefined ? undefined : Uri.file(f)))(state.save(options ?? {}))),
       showQuickPick: <T>(items: readonly T[] | Promise<readonly T[]>, options?: Record<string, unknown>) =>
         Promise.resolve(items).then((list) => state.pick(list, options ?? {})),
       showTextDocument: (uri: Uri) => {
