@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../store/sessionFiles';
 import { CardError } from './cardError';
 import { isMainIcon, fileToCard } from './cardMapping';
 import { parseCardBody } from '../cast/cardSections';
-import { PANEL_EXTENSION, V1_FIELDS, type CardAsset, type CardV3, type PanelExtension } from './cardSchemas';
+import { cardV2Schema, PANEL_EXTENSION, V1_FIELDS, type CardAsset, type CardV3, type PanelExtension } from './cardSchemas';
 import { writeCharx } from './charxArchive';
 import { glyphPng } from './glyphImage';
 import { encodeTextChunk, insertBeforeEnd, isPng, readPngChunks, withoutCardText, writePngChunks } from './pngChunks';
@@ -76,7 +76,8 @@ function dataUri(bytes: Uint8Array, ext: string): string {
 export function v2Backfill(card: CardV3): Record<string, unknown> {
   const { spec: _spec, spec_version: _version, data, ...extras } = card;
   const mirror = Object.fromEntries(V1_FIELDS.map((k) => [k, data[k]]));
-  return { ...extras, ...mirror, spec: 'chara_card_v2', spec_version: '2.0', data };
+  // Checked against the V2 schema: a backfill that V2 readers would reject is a bug here, not their problem.
+  return cardV2Schema.parse({ ...extras, ...mirror, spec: 'chara_card_v2', spec_version: '2.0', data });
 }
 
 function base64Json(value: unknown): string {

@@ -15,22 +15,20 @@ const extensions = z.record(z.string(), z.unknown());
 /** The six fields of a V1 card, which V2/V3 keep in `data` (and writers often mirror at the top level). */
 export const V1_FIELDS = ['name', 'description', 'personality', 'scenario', 'first_mes', 'mes_example'] as const;
 
-export const cardV1Schema = z.looseObject({
+const v1Shape = {
   name: z.string(),
   description: z.string(),
   personality: z.string(),
   scenario: z.string(),
   first_mes: z.string(),
   mes_example: z.string(),
-});
+};
+
+/** A V1 card as its spec defines it (the normaliser fills fields real V1 files leave out). */
+export const cardV1Schema = z.looseObject(v1Shape);
 
 const v2DataShape = {
-  name: z.string(),
-  description: z.string(),
-  personality: z.string(),
-  scenario: z.string(),
-  first_mes: z.string(),
-  mes_example: z.string(),
+  ...v1Shape,
   creator_notes: z.string(),
   system_prompt: z.string(),
   post_history_instructions: z.string(),
