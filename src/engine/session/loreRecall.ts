@@ -1,6 +1,6 @@
 import type { Character } from '../cast/characters';
 import { loreTrigger, type LoreEntry } from '../cast/lorebook';
-import type { StageDirection } from '../prompt/promptLayout';
+import { recalledLore, type PromptContext, type StageDirection } from '../prompt/promptLayout';
 import type { NewEvent, SessionEvent } from '../store/sessionSchema';
 
 /** One keyed lorebook entry a turn recalls, and the key its text named. */
@@ -40,4 +40,19 @@ export function loreDirection(r: LoreRecall): StageDirection {
 
 export function loreEvent(turn: number, r: LoreRecall): NewEvent {
   return { type: 'lore', turn, speaker: r.character.id, entry: r.entry.key, name: r.entry.name, key: r.trigger };
+}
+
+/** Recalls this turn's lore: records a `lore` event per entry and returns the stage directions, in order. */
+export function landLore(o: {
+  turn: number;
+  present: readonly Character[];
+  floorText: string;
+  events: readonly SessionEvent[];
+  previousTurn: number | null;
+  context: PromptContext;
+  record: (e: NewEvent) => void;
+}): StageDirection[] {
+  const recalls = recallLore(o.present, loreScanText(o.floorText, o.events, o.previousTurn), recalledLore(o.context));
+  for (const r of recalls) o.record(loreEvent(o.turn, r));
+  return recalls.map(loreDirection);
 }

@@ -9,8 +9,8 @@ import type { Brief, Character, Library } from '../cast/characters';
 import { SessionMeter } from '../cost/sessionMeter';
 import { makeClient } from '../model/modelCall';
 import { ContextLog } from '../prompt/contextLog';
-import { openingSystem, recalledLore, userTurnText, type CacheTtl, type PromptContext, type StageDirection } from '../prompt/promptLayout';
-import { loreDirection, loreEvent, loreScanText, recallLore } from './loreRecall';
+import { openingSystem, userTurnText, type CacheTtl, type PromptContext, type StageDirection } from '../prompt/promptLayout';
+import { landLore } from './loreRecall';
 import { linkContinuation } from '../store/sessionContinuation';
 import { SESSION_FILES } from '../store/sessionFiles';
 import { writeIndex } from '../store/sessionIndex';
@@ -188,10 +188,7 @@ export class PanelSession {
     }
     if (directions.length > 0) this.runner.emit({ kind: 'cast' });
     this.runner.record({ type: 'human-speak', turn, text, target });
-    const addressed = target === null ? null : this.cast.find(target)!;
-    const recalls = recallLore(this.cast.members, loreScanText(text, this.events, this.ctx.ledger.lastLive()), recalledLore(this.context));
-    for (const r of recalls) this.runner.record(loreEvent(turn, r));
-    const all: StageDirection[] = [...directions, ...recalls.map(loreDirection), ...(addressed ? [{ kind: 'address' as const, character: addressed }] : [])];
+    const all: StageDirection[] = [...directions, ...landLore({ turn, present: this.cast.members, floorText: text, events: this.events, previousTurn: this.ctx.ledger.lastLive(), context: this.context, record: (e) => this.runner.record(e) }), ...(target === null ? [] : [{ kind: 'address' as const, character: this.cast.find(target)! }])];
     this.ctx.push({ role: 'user', content: [userTurnText(text, all)] });
     this.ctx.open(turn, this.context.messages.length - 1);
     await this.runner.runTurn(target);
