@@ -11,6 +11,8 @@ import { runPlay } from './cli/playCommand';
 import { runAudit, runIndex, runRecover } from './cli/storeCommands';
 import { runRun } from './cli/runCommand';
 import { runStats } from './cli/statsCommand';
+import { EXPORT_CARD_USAGE, runExportCard } from './cli/exportCardCommand';
+import { IMPORT_CARD_USAGE, runImportCard } from './cli/importCardCommand';
 
 const USAGE = `Usage: node dist/cli.js <command>
   play --workspace DIR --cast ID,ID,... --script FILE [--brief NAME] [--model ID] [--out DIR]
@@ -30,6 +32,10 @@ const USAGE = `Usage: node dist/cli.js <command>
                  the session as one self-contained HTML page (default SESSION_DIR/view.html); prints its path
   site SESSIONS_DIR [--out DIR]
                  a static site: index.html listing every session, a view.html per session (incremental)
+  ${IMPORT_CARD_USAGE}
+                 read character cards (PNG, JSON, CHARX) into DIR/characters; --into ID for a standalone lorebook
+  ${EXPORT_CARD_USAGE}
+                 write a character as a V3 card (default DIR/exports/ID.png)
 Environment: ANTHROPIC_API_KEY (required for play), ANTHROPIC_BASE_URL, DIALOGUE_PRICES (JSON price overrides).`;
 
 async function main(argv: string[]): Promise<number> {
@@ -53,6 +59,10 @@ async function main(argv: string[]): Promise<number> {
       return runExport(rest);
     case 'site':
       return runSite(rest);
+    case 'import-card':
+      return runImportCard(rest);
+    case 'export-card':
+      return runExportCard(rest);
     case undefined:
     case '-h':
     case '--help':

@@ -16,6 +16,8 @@ export const memberViewSchema = z.object({
   glyph: z.string().min(1).max(2),
   color: z.string(),
   tagline: z.string().optional(),
+  /** the avatar image as a webview resource URI (under the characters folder's `avatars/`); absent: the glyph. */
+  avatar: z.string().optional(),
   /** true when the file changed since this member joined (only for present members). */
   edited: z.boolean().optional(),
   /** a cast change queued for the next turn boundary. */

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ApiKeys } from './secrets/apiKey';
 import type { AuditCommand } from './sessions/auditCommand';
+import { exportCharacterCard, importCharacterCard } from './characters/cardCommands';
 import { createSampleCharacters, newCharacter } from './characters/characterCommands';
 import { SHOW_PANEL_COMMAND } from './panel/costStatusBar';
 import { describeError } from './logSink';
@@ -32,6 +33,8 @@ export const COMMAND_IDS = [
   'dialogue.carryOver',
   'dialogue.say',
   'dialogue.runExperiment',
+  'dialogue.importCharacterCard',
+  'dialogue.exportCharacterCard',
   SHOW_PANEL_COMMAND,
 ] as const;
 type CommandId = (typeof COMMAND_IDS)[number];
@@ -68,6 +71,8 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     'dialogue.carryOver': (arg) => carryOverSession(d.panels, arg),
     'dialogue.say': (arg) => sayToPanel(d.panels, arg),
     'dialogue.runExperiment': (arg) => runExperiment(s, arg),
+    'dialogue.importCharacterCard': (arg) => importCharacterCard(s, arg),
+    'dialogue.exportCharacterCard': (arg) => exportCharacterCard(s, arg),
     [SHOW_PANEL_COMMAND]: async () => {
       const entry = d.panels.active();
       if (entry) entry.panel.reveal();

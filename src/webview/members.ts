@@ -56,5 +56,12 @@ export function paintMember(node: HTMLElement, member: MemberView): void {
 export function glyphAvatar(member: MemberView, extraClass = ''): HTMLElement {
   const avatar = el('span', { class: `glyph ${extraClass}`.trim(), 'aria-hidden': 'true' }, member.glyph);
   paintMember(avatar, member);
+  // An imported character's picture, over the glyph (which shows again if the image cannot load). Only a
+  // resource URI the host made is used; the CSP's img-src (the webview's own source) is the real guard.
+  if (member.avatar && /^(https:|vscode-webview-resource:|vscode-resource:)/.test(member.avatar)) {
+    const img = el('img', { src: member.avatar, alt: '', class: 'avatar-image' });
+    img.addEventListener('error', () => img.remove());
+    avatar.append(img);
+  }
   return avatar;
 }

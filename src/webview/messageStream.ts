@@ -96,6 +96,9 @@ export class MessageStream {
       case 'revise':
         this.append(this.note(`${this.members.name(ev.speaker)}'s profile was updated`, 'cast-change'), ev.turn);
         break;
+      case 'lore': // a card's lorebook entry joined this turn's stage directions
+        this.append(this.note(`${this.members.name(ev.speaker)} recalls: ${ev.name}`, 'cast-change'), ev.turn);
+        break;
       case 'resume':
         this.layout.appendTop(this.note('Session continued', 'intro'));
         break;

@@ -103,6 +103,7 @@ const ENGINE_ROOMS: Record<string, string[]> = {
   warmth: ['cost', 'prompt', 'store'],
   experiments: ['cast', 'cost', 'model', 'prompt', 'session', 'store', 'warmth'],
   export: ['store'],
+  cards: ['cast', 'store'],
 };
 
 /** Strongly connected components with more than one file (Tarjan). */

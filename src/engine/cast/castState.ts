@@ -1,4 +1,5 @@
 import type { Character } from './characters';
+import type { LoreEntry } from './lorebook';
 
 /** A cast change or instruction that lands at the next turn boundary, inside the next user message (the prompt
  * layout renders it). */
@@ -6,7 +7,8 @@ export type StageDirection =
   | { kind: 'join'; character: Character }
   | { kind: 'retire'; character: Character }
   | { kind: 'revise'; character: Character }
-  | { kind: 'address'; character: Character };
+  | { kind: 'address'; character: Character }
+  | { kind: 'lore'; character: Character; entry: LoreEntry };
 
 /** Raised for misuse the caller can fix; `code` is stable for UIs and the CLI. */
 export class EngineError extends Error {

@@ -5,6 +5,9 @@ import { constants as fsConstants, existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { LineCounter, parseDocument, isMap, visit, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
+import { readCardProfile } from './cardProfile';
+import { CardDataError } from './cardSections';
+import type { LoreEntry } from './lorebook';
 import { HUMAN_ID } from '../store/sessionSchema';
 
 /** A loaded, validated character. `sha256` is of the file's exact bytes, so a join records which revision spoke. */
@@ -14,9 +17,16 @@ export interface Character {
   glyph: string;
   color: string;
   tagline?: string;
+  /** What the model reads of this character (for a card file: its model-facing sections, macros resolved). */
   profile: string;
   sha256: string;
   file: string;
+  /** Absolute path of the avatar image (front matter `avatar:`, relative to the characters folder). */
+  avatar?: string;
+  /** A card's greetings (`first_mes`, then the alternates), as written; absent for hand-written characters. */
+  greetings?: string[];
+  /** A card's keyed lorebook entries, recalled during a session when the conversation names a key. */
+  lore?: LoreEntry[];
 }
 
 /** A panel brief; `id` is the file name without `.md`. */
@@ -52,18 +62,23 @@ const characterFrontMatter = z.object({
     .regex(/^(#[0-9a-fA-F]{3,8}|(rgb|hsl)a?\([^)]*\)|[a-zA-Z]+)$/, 'color must be a CSS colour such as "#c0563f"')
     .optional(),
   tagline: z.string().trim().max(200).optional(),
+  avatar: z
+    .string()
+    .regex(/^(?![\\/])(?!.*(?:^|[\\/])\.\.(?:[\\/]|$))[^:*?"<>|]+$/, 'avatar is a path inside the characters folder, such as "avatars/mara.png"')
+    .optional(),
 });
 
 const briefFrontMatter = z.object({ title: z.string().trim().min(1).optional() });
 
-interface SplitFile {
+/** A character or brief file split at its front matter (exported for the card exporter, which needs the raw body). */
+export interface SplitFile {
   yaml: string | null;
   /** 1-based line of the first YAML line, so YAML positions map back to the file. */
   yamlFirstLine: number;
   body: string;
 }
 
-function splitFrontMatter(text: string): SplitFile {
+export function splitFrontMatter(text: string): SplitFile {
   const normalized = text.replace(/^\uFEFF/, '');
   const m = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(normalized);
   if (!m) return { yaml: null, yamlFirstLine: 1, body: normalized };
@@ -145,11 +160,19 @@ export function parseCharacterFile(
   }
   const fm = parseFrontMatter(file, split, characterFrontMatter);
   if (!fm.ok) return fm;
-  const profile = split.body.trim();
+  const { name, glyph, color, tagline, avatar } = fm.value;
+  let card: ReturnType<typeof readCardProfile>;
+  try {
+    card = readCardProfile(name, split.body);
+  } catch (err) {
+    if (!(err instanceof CardDataError)) throw err;
+    const line = text.length - split.body.length + Math.max(0, err.offset);
+    return { ok: false, problems: [{ file, line: text.slice(0, line).split('\n').length, column: 1, message: err.message }] };
+  }
+  const profile = card ? card.profile : split.body.trim();
   if (profile.length === 0) {
     return { ok: false, problems: [{ file, line: text.split('\n').length, column: 1, message: 'the profile (text after the front matter) is empty' }] };
   }
-  const { name, glyph, color, tagline } = fm.value;
   return {
     ok: true,
     character: {
@@ -161,6 +184,9 @@ export function parseCharacterFile(
       profile,
       sha256: createHash('sha256').update(text, 'utf8').digest('hex'),
       file,
+      ...(avatar ? { avatar: path.resolve(path.dirname(file), avatar) } : {}),
+      ...(card && card.greetings.length > 0 ? { greetings: card.greetings } : {}),
+      ...(card && card.lore.length > 0 ? { lore: card.lore } : {}),
     },
   };
 }
@@ -238,7 +264,8 @@ export function characterTemplate(id: string, name: string): string {
   ].join('\n');
 }
 
-function hslToHex(hsl: string): string {
+/** `hsl(h, s%, l%)` as `colorFromId` writes it -> `#rrggbb`; anything else -> `#888888`. */
+export function hslToHex(hsl: string): string {
   const m = /hsl\((\d+), (\d+)%, (\d+)%\)/.exec(hsl);
   if (!m) return '#888888';
   const h = Number(m[1]) / 360;

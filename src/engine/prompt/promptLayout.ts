@@ -2,7 +2,9 @@
 // stage directions and cache breakpoints (promptLayout), and the append-only context log with its turn ledger
 // (contextLog, turnLedger). May import: engine/cast (character and stage-direction types), engine/store (event types).
 import type { StageDirection } from '../cast/castState';
+import { resolveMacros } from '../cast/cardMacros';
 import type { Brief, Character } from '../cast/characters';
+import type { LoreEntry } from '../cast/lorebook';
 
 export type { StageDirection } from '../cast/castState';
 
@@ -54,6 +56,7 @@ Each human turn arrives as a user message containing From the floor: "..." and s
 - <retire id="ID"/>: that member has left the panel. Stop voicing them: they no longer confer, speak or pass.
 - <revise id="ID" name="NAME">materials</revise>: the member's materials were revised; from now on these replace the earlier ones.
 - <address id="ID"/>: the floor addressed that one member. Only they answer, with no confer.
+- <lore id="ID" entry="..." name="...">text</lore>: something that member knows, recalled because the conversation just touched on it. Background for them to draw on if it matters, not a line to recite.
 
 Answer every turn in exactly this format and nothing outside the tags:
 
@@ -112,7 +115,29 @@ Write a compact summary of the session so far, for the same panel to continue fr
 ${ids}`;
 }
 
-/** The user message of one turn: stage directions (cast changes, then any address), then the floor's line. */
+/**
+ * A recalled lorebook entry. `entry` marks it in the context, which is how a session knows (after a resume or a
+ * rewind too) that it has already been recalled: once per session, while it is in the context.
+ */
+export function loreBlock(c: Character, entry: LoreEntry): string {
+  return `<lore id="${c.id}" entry="${attr(entry.key)}" name="${attr(entry.name)}">${resolveMacros(entry.content.trim(), c.name)}</lore>`;
+}
+
+/** The entries recalled so far, as `id entry` pairs, read from the lore blocks in the context's user messages. */
+export function recalledLore(ctx: PromptContext): Set<string> {
+  const out = new Set<string>();
+  for (const m of ctx.messages) {
+    if (m.role !== 'user') continue;
+    for (const hit of m.content[0]!.matchAll(/<lore id="([a-z0-9-]+)" entry="([^"]*)"/g)) out.add(`${hit[1]} ${unattr(hit[2]!)}`);
+  }
+  return out;
+}
+
+function unattr(s: string): string {
+  return s.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&amp;/g, '&');
+}
+
+/** The user message of one turn: stage directions (cast changes, then recalled lore, then any address), then the floor's line. */
 export function userTurnText(floorText: string, directions: readonly StageDirection[]): string {
   const lines: string[] = [];
   const stage = directions.filter((d) => d.kind !== 'address');
@@ -121,6 +146,7 @@ export function userTurnText(floorText: string, directions: readonly StageDirect
     for (const d of stage) {
       if (d.kind === 'join') lines.push(materialsBlock(d.character, 'join'));
       else if (d.kind === 'revise') lines.push(materialsBlock(d.character, 'revise'));
+      else if (d.kind === 'lore') lines.push(loreBlock(d.character, d.entry));
       else lines.push(`<retire id="${d.character.id}"/> ${d.character.name} takes their leave of the panel. Stop voicing ${d.character.name} (${d.character.id}) from now on.`);
     }
     lines.push('</stage>');

@@ -1,5 +1,6 @@
 import { EngineError } from '../cast/castState';
 import { userTurnText, type StageDirection } from '../prompt/promptLayout';
+import { landLore } from './loreRecall';
 import type { TurnRunner } from './turnRunner';
 
 /** How a turn re-asks an earlier one (a refused turn tried again), and the model it goes to if not the session's. */
@@ -41,7 +42,9 @@ export async function askPanel(runner: TurnRunner, text: string, target: string 
   if (directions.length > 0) runner.emit({ kind: 'cast' });
   runner.record({ type: 'human-speak', turn, text, target, ...(again ?? {}) });
   const addressed = target === null ? null : cast.find(target)!;
-  const all: StageDirection[] = addressed ? [...directions, { kind: 'address', character: addressed }] : directions;
+  // Keyed lore the floor line (or the previous responses) names joins as stage directions, before the @address.
+  const lore = landLore({ turn, present: cast.members, floorText: text, events: runner.events(), previousTurn: ctx.ledger.lastLive(), context: ctx.context, record: (e) => runner.record(e) });
+  const all: StageDirection[] = [...directions, ...lore, ...(addressed ? [{ kind: 'address' as const, character: addressed }] : [])];
   ctx.push({ role: 'user', content: [userTurnText(text, all)] });
   ctx.open(turn, ctx.context.messages.length - 1);
   await runner.runTurn(target, again?.model);

@@ -51,7 +51,7 @@ function slugify(title: string): string {
  * same directory (rename is only atomic within one file system), fsync, rename, then fsync the directory so
  * the rename itself survives a power cut. Errors propagate; the temp file is removed on failure.
  */
-export async function writeFileAtomic(file: string, data: string): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const dir = path.dirname(file);
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let handle: fs.FileHandle | null = null;

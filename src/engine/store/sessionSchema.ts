@@ -108,6 +108,15 @@ export const reviseEventSchema = z.object({
   speaker: characterIdSchema,
   profile_sha256: z.string().regex(/^[0-9a-f]{64}$/),
 });
+/** A keyed lorebook entry of a member's card was recalled into this turn's user message (once per session). */
+export const loreEventSchema = z.object({
+  ...eventBase,
+  type: z.literal('lore'),
+  speaker: characterIdSchema.describe('the member whose lorebook holds the entry'),
+  entry: z.string().describe("the entry's id in the lorebook (its index when it has none)"),
+  name: z.string().describe("the entry's name, comment or first key"),
+  key: z.string().describe('the key that the floor line or the previous responses named'),
+});
 export const costEventSchema = z.object({
   ...eventBase,
   type: z.literal('cost'),
@@ -182,6 +191,7 @@ export const interactiveEventSchema = z.discriminatedUnion('type', [
   joinEventSchema,
   leaveEventSchema,
   reviseEventSchema,
+  loreEventSchema,
   costEventSchema,
   floorEventSchema,
   anomalyEventSchema,

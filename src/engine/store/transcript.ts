@@ -219,6 +219,8 @@ function renderEvent(e: SessionEvent, nameOf: NameOf): string | null {
       return `*${inline(nameOf(e.speaker))} retires from the panel.*`;
     case 'revise':
       return `*${inline(nameOf(e.speaker))}'s profile was revised.*`;
+    case 'lore':
+      return `*${inline(nameOf(e.speaker))} recalls lore: ${inline(e.name)} (named: ${inline(e.key)}).*`;
     case 'anomaly':
       return `*Format note (${inline(e.kind)}): ${inline(e.detail)}*`;
     case 'error':

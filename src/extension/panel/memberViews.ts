@@ -15,9 +15,14 @@ export interface CastState {
   pending: ReadonlyArray<{ id: string; change: 'join' | 'retire' | 'revise' }>;
 }
 
-export function memberView(c: Pick<Character, 'id' | 'name' | 'glyph' | 'color' | 'tagline'>): MemberView {
+/** Turns an avatar file into a URI the webview may load, or undefined when it is outside the resource roots. */
+export type AvatarUri = (file: string) => string | undefined;
+
+export function memberView(c: Pick<Character, 'id' | 'name' | 'glyph' | 'color' | 'tagline' | 'avatar'>, avatarUri?: AvatarUri): MemberView {
   const view: MemberView = { id: c.id, name: c.name, glyph: glyphOf(c.glyph, c.name, c.id), color: c.color };
   if (c.tagline) view.tagline = c.tagline;
+  const avatar = c.avatar && avatarUri ? avatarUri(c.avatar) : undefined;
+  if (avatar) view.avatar = avatar;
   return view;
 }
 
@@ -33,13 +38,13 @@ function glyphOf(glyph: string | undefined, name: string, id: string): string {
  * Builds the roster. A present member is `edited` when the library now holds a different version of their
  * file than the one that joined (sha256 differs); pending joiners come from the library.
  */
-export function rosterView(cast: CastState, library: Library | null): RosterView {
+export function rosterView(cast: CastState, library: Library | null, avatarUri?: AvatarUri): RosterView {
   const pending = new Map(cast.pending.map((p) => [p.id, p.change]));
   const inCast = new Set<string>();
   const views: MemberView[] = [];
   for (const c of cast.present) {
     inCast.add(c.id);
-    const view = memberView(c);
+    const view = memberView(c, avatarUri);
     const current = library?.characters.get(c.id);
     if (current && current.sha256 !== c.sha256) view.edited = true;
     const change = pending.get(c.id);
@@ -51,11 +56,11 @@ export function rosterView(cast: CastState, library: Library | null): RosterView
     const joiner = library?.characters.get(p.id);
     if (!joiner) continue;
     inCast.add(p.id);
-    views.push({ ...memberView(joiner), pending: 'join' });
+    views.push({ ...memberView(joiner, avatarUri), pending: 'join' });
   }
   const others = library ? [...library.characters.values()].filter((c) => !inCast.has(c.id)) : [];
   others.sort((a, b) => a.name.localeCompare(b.name));
-  return { cast: views, library: others.map(memberView) };
+  return { cast: views, library: others.map((c) => memberView(c, avatarUri)) };
 }
 
 /** The roster of a replayed log: characters still present at its end, from what the log recorded. */

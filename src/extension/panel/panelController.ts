@@ -284,7 +284,7 @@ export class PanelController {
 
   private roster(): RosterView {
     if (this.mode.kind === 'replay') return this.mode.replay.roster;
-    return rosterView(this.mode.session.castView(), this.deps.library());
+    return rosterView(this.mode.session.castView(), this.deps.library(), this.deps.avatarUri);
   }
 
   private sendCast(): void {

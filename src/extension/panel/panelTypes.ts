@@ -3,7 +3,7 @@ import type { PanelSession } from '../../engine/session/panelSession';
 import type { SessionEvent } from '../../engine/store/sessionSchema';
 import type { HostMessage, Theme } from '../../protocol';
 import type { LogSink } from '../logSink';
-import type { RosterView } from './memberViews';
+import type { AvatarUri, RosterView } from './memberViews';
 import type { SetTimer } from './panelMeter';
 
 /**
@@ -48,6 +48,8 @@ export interface PanelControllerDeps {
   fallbackModel(): string | null;
   /** Re-opens a closed session for new turns; undefined when it could not (the host explains why). */
   continueSession(dir: string): Promise<LiveSession | undefined>;
+  /** Avatar files as webview URIs (only those under the webview's resource roots). */
+  avatarUri?: AvatarUri;
   now?: () => number;
   setTimer?: SetTimer;
 }

@@ -145,9 +145,19 @@ export class PanelManager implements vscode.Disposable {
     for (let n = 2; ; n++) if (!taken.has(`${base} (${n})`)) return `${base} (${n})`;
   }
 
+  /** Imported characters' avatars live here; the webview may load images from this folder and no other of the workspace. */
+  private avatarsDir(): string | undefined {
+    const dir = this.s.charactersDir();
+    return dir ? path.join(dir, 'avatars') : undefined;
+  }
+
   private webviewOptions(): vscode.WebviewOptions {
     const root = this.s.context.extensionUri;
-    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(root, 'dist'), vscode.Uri.joinPath(root, 'media')] };
+    const avatars = this.avatarsDir();
+    return {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(root, 'dist'), vscode.Uri.joinPath(root, 'media'), ...(avatars ? [vscode.Uri.file(avatars)] : [])],
+    };
   }
 
   private html(webview: vscode.Webview, title: string): string {
@@ -177,6 +187,11 @@ export class PanelManager implements vscode.Disposable {
         openSettings: (query) => void vscode.commands.executeCommand('workbench.action.openSettings', query),
         fallbackModel: () => this.s.settings().fallbackModel,
         continueSession: (dir) => this.launcher.resumeOrExplain(dir),
+        avatarUri: (file) => {
+          const dir = this.avatarsDir();
+          const rel = dir ? path.relative(dir, file) : '..';
+          return rel.startsWith('..') || path.isAbsolute(rel) ? undefined : panel.webview.asWebviewUri(vscode.Uri.file(file)).toString();
+        },
       },
       source,
     );

@@ -153,6 +153,10 @@ export interface FakeVscodeState {
   quickPick: (qp: FakeQuickPick<{ label: string }>) => void;
   /** Every pick createQuickPick made, in order. */
   quickPicks: Array<FakeQuickPick<{ label: string }>>;
+  /** Answers showOpenDialog with file paths (undefined = dismissed). */
+  open: (options: Record<string, unknown>) => string[] | undefined;
+  /** Answers showSaveDialog with a file path (undefined = dismissed). */
+  save: (options: Record<string, unknown>) => string | undefined;
 }
 
 export function createFakeVscode() {
@@ -165,6 +169,8 @@ export function createFakeVscode() {
     progress: [],
     quickPick: (qp) => qp.hide(),
     quickPicks: [],
+    open: () => undefined,
+    save: () => undefined,
   };
   const configChanged = new EventEmitter<{ affectsConfiguration(s: string): boolean }>();
   const trustGranted = new EventEmitter<void>();
@@ -217,6 +223,8 @@ export function createFakeVscode() {
       showWarningMessage: show('warning'),
       showErrorMessage: show('error'),
       showInputBox: (options: Parameters<FakeVscodeState['input']>[0]) => Promise.resolve(state.input(options ?? {})),
+      showOpenDialog: (options?: Record<string, unknown>) => Promise.resolve(state.open(options ?? {})?.map((f) => Uri.file(f))),
+      showSaveDialog: (options?: Record<string, unknown>) => Promise.resolve(((f) => (f === undefined ? undefined : Uri.file(f)))(state.save(options ?? {}))),
       showQuickPick: <T>(items: readonly T[] | Promise<readonly T[]>, options?: Record<string, unknown>) =>
         Promise.resolve(items).then((list) => state.pick(list, options ?? {})),
       createQuickPick: () => {
