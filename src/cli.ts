@@ -17,7 +17,7 @@ const USAGE = `Usage: node dist/cli.js <command>
   audit DIR      validate every session folder under DIR (exit 1 if any is invalid)
   recover DIR    finalise every unclosed session under DIR from its journal
   index DIR      regenerate DIR/index.json from the session folders
-  carry-over SESSION_DIR [--workspace DIR] [--model ID]
+  carry-over SESSION_DIR [--workspace DIR] [--model ID] [--max-tokens N] [--ttl 5m|1h] [--depth off|brief|full]
                  summarise a closed session into a fresh one with the same cast; prints the new folder
   run EXPERIMENT.yaml [--out DIR] [--concurrency N] [--batch] [--dry-run] [--budget USD]
                  play a matrix of conditions × replicates (resumable); prints the experiment folder

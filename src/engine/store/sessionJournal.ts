@@ -10,6 +10,7 @@ import {
   interactiveLogSchema,
   type InteractiveLog,
   type NewEvent,
+  type SessionConditions,
   type SessionEvent,
 } from './sessionSchema';
 import { applyJournalLine, emptyState, encodeJournalLine, JOURNAL_VERSION, type JournalLine, type JournalState } from './journalLines';
@@ -88,7 +89,7 @@ export class SessionJournal {
    * crash mid-seed leaves no half journal) and the caller appends a `resume` event. A folder that already has
    * a journal is unclosed (or open elsewhere) and is refused.
    */
-  static async resume(sessionDir: string): Promise<SessionJournal> {
+  static async resume(sessionDir: string, o: { conditions?: SessionConditions } = {}): Promise<SessionJournal> {
     const journalFile = path.join(sessionDir, SESSION_FILES.journal);
     if (await pathExists(journalFile)) {
       throw new Error(`${sessionDir} has an unclosed journal (a crash, or the session is open elsewhere): recover it before continuing`);
@@ -112,7 +113,10 @@ export class SessionJournal {
       brief: log.brief,
       ...(log.continues_from !== undefined ? { continues_from: log.continues_from } : {}),
       ...(log.continued_in !== undefined ? { continued_in: log.continued_in } : {}),
+      ...(log.conditions !== undefined ? { conditions: log.conditions } : {}),
     };
+    // A log from before conditions were recorded gets them now, holding from the resume event on.
+    if (!header.conditions && o.conditions) header.conditions = { ...o.conditions, since_seq: (log.events.at(-1)?.seq ?? 0) + 1 };
     const state = emptyState(header);
     const lines: JournalLine[] = [{ kind: 'header', journal_version: JOURNAL_VERSION, header }];
     for (const p of log.participants) {

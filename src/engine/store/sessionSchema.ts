@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { conditionsSchema, sha256Schema } from './conditionsSchema';
+
+export { conditionsSchema, conditionPricesSchema, priceTierSchema, type SessionConditions } from './conditionsSchema';
 
 /**
  * The session log format: the one source for validation, TypeScript types and the published JSON Schema
@@ -51,6 +54,10 @@ export const introEventSchema = z.object({
     .object({ from: z.string(), summary: z.string() })
     .optional()
     .describe('this session continues another: the summary the model wrote of it, which opens this context'),
+  profiles: z
+    .record(characterIdSchema, sha256Schema)
+    .optional()
+    .describe('the sha256 of each opening member\'s character file, as join events carry it for later members'),
 });
 export const humanSpeakEventSchema = z.object({
   ...eventBase,
@@ -84,7 +91,9 @@ export const joinEventSchema = z.object({
   ...eventBase,
   type: z.literal('join'),
   speaker: characterIdSchema,
-  profile_sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  profile_sha256: sha256Schema
+    .nullable()
+    .describe('null only for a rewind rejoin whose revision no record holds (a session logged before intro had profiles, its file gone)'),
   reason: z.literal('rewind').optional().describe('the roster went back to an earlier turn'),
 });
 export const leaveEventSchema = z.object({
@@ -98,7 +107,7 @@ export const reviseEventSchema = z.object({
   ...eventBase,
   type: z.literal('revise'),
   speaker: characterIdSchema,
-  profile_sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  profile_sha256: sha256Schema,
 });
 export const costEventSchema = z.object({
   ...eventBase,
@@ -135,6 +144,26 @@ export const retryEventSchema = z.object({
   attempt: z.number().int().positive(),
   wait_ms: z.number().int().nonnegative(),
 });
+const conditionPair = <T extends z.ZodType>(t: T) => z.object({ from: t, to: t });
+/** A condition changed mid-session (a different model on resume, the TTL toggled, new prices): each changed field, from and to. */
+export const conditionChangeEventSchema = z.object({
+  ...eventBase,
+  type: z.literal('condition-change'),
+  changes: z
+    .object({
+      model: conditionPair(z.string()).optional(),
+      max_tokens: conditionPair(z.number().int().positive()).optional(),
+      deliberation_depth: conditionPair(z.enum(['off', 'brief', 'full'])).optional(),
+      cache_ttl: conditionPair(z.enum(['5m', '1h'])).optional(),
+      sampling: conditionPair(z.record(z.string(), z.number())).optional(),
+      system_sha256: conditionPair(sha256Schema).optional(),
+      prices: conditionPair(conditionsSchema.shape.prices).optional(),
+      engine_version: conditionPair(z.string()).optional(),
+      sdk_version: conditionPair(z.string()).optional(),
+    })
+    .refine((c) => Object.keys(c).length > 0, 'a condition change names at least one field'),
+});
+
 /** A closed session was continued in the same folder. */
 export const resumeEventSchema = z.object({ ...eventBase, type: z.literal('resume') });
 /**
@@ -165,6 +194,7 @@ export const interactiveEventSchema = z.discriminatedUnion('type', [
   retryEventSchema,
   resumeEventSchema,
   supersedeEventSchema,
+  conditionChangeEventSchema,
 ]);
 
 export type SessionEvent = z.infer<typeof interactiveEventSchema>;
@@ -203,6 +233,7 @@ export const interactiveLogSchema = z.object({
   ended_at: isoTime.nullable(),
   model: z.string(),
   brief: briefRefSchema.nullable(),
+  conditions: conditionsSchema.optional().describe('the run\'s conditions (SPEC 9); absent only in logs written before they were recorded'),
   participants: z.array(participantSchema).min(2),
   events: z.array(interactiveEventSchema),
   totals: totalsSchema,

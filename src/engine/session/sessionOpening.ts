@@ -1,0 +1,71 @@
+import * as path from 'node:path';
+import { CastState, EngineError } from '../cast/castState';
+import { ContextLog } from '../prompt/contextLog';
+import { openingSystem } from '../prompt/promptLayout';
+import { SESSION_FILES } from '../store/sessionFiles';
+import { SessionJournal } from '../store/sessionJournal';
+import { conditionChanges, conditionsNow, depthOfSystem, runConditions } from './runConditions';
+import type { PanelSessionOptions, ResumeOptions } from './sessionOptions';
+import { restoreSession } from './sessionRestore';
+
+/** Everything a session runs on once its folder is open: what `PanelSession` is built from. */
+export interface OpenedSession {
+  journal: SessionJournal;
+  cast: CastState;
+  ctx: ContextLog;
+  opts: ResumeOptions;
+  turn: number;
+}
+
+const NO_KEY = 'No API key: set ANTHROPIC_API_KEY (or, in VS Code, run "Dialogue: Set API Key").';
+
+/**
+ * A new session folder: the journal's header (with the run's conditions, so a recovered log keeps them), the
+ * context's system blocks, then the intro with each opening member's profile hash.
+ */
+export async function openNewSession(o: PanelSessionOptions): Promise<OpenedSession> {
+  if (!o.apiKey && !o.client) throw new EngineError('no-key', NO_KEY);
+  const cast = o.cast.map((id) => {
+    const c = o.library.characters.get(id);
+    if (!c) throw new EngineError('unknown-character', `unknown character "${id}" (known: ${[...o.library.characters.keys()].join(', ') || 'none'})`);
+    return c;
+  });
+  if (new Set(o.cast).size !== o.cast.length) throw new EngineError('bad-input', 'the cast lists a character twice');
+  const title = o.title ?? o.brief?.title ?? cast.map((c) => c.name).join(', ');
+  const system = openingSystem(o.deliberationDepth, o.brief, cast, o.carriedOver);
+  const journal = await SessionJournal.create(o.sessionsDir, {
+    session_id: '',
+    title,
+    started_at: new Date().toISOString(),
+    model: o.model,
+    brief: o.brief ? { id: o.brief.id, title: o.brief.title } : null,
+    ...(o.carriedOver ? { continues_from: o.carriedOver.from } : {}),
+    conditions: runConditions({ ...o, system }),
+  });
+  const ctx = ContextLog.create(path.join(journal.dir, SESSION_FILES.context), system);
+  for (const c of cast) journal.noteParticipant({ id: c.id, name: c.name, glyph: c.glyph, color: c.color });
+  const profiles = Object.fromEntries(cast.map((c) => [c.id, c.sha256]));
+  journal.append({ type: 'intro', turn: 0, brief: journal.header.brief, cast: cast.map((c) => c.id), profiles, ...(o.carriedOver ? { carried_over: o.carriedOver } : {}) });
+  await ctx.sync();
+  return { journal, cast: new CastState(cast), ctx, opts: o, turn: 0 };
+}
+
+/**
+ * A closed session reopened in its folder, with the context exactly as it was last sent. The depth is the
+ * session's own (its rules block is part of the cached system prompt); any other condition that differs is
+ * a `condition-change` event after the `resume`.
+ */
+export async function openClosedSession(sessionDir: string, o: ResumeOptions): Promise<OpenedSession> {
+  if (!o.apiKey && !o.client) throw new EngineError('no-key', NO_KEY);
+  const restored = await restoreSession(sessionDir, o.library);
+  const ctx = ContextLog.open(path.join(sessionDir, SESSION_FILES.context));
+  const depth = restored.conditions?.deliberation_depth ?? depthOfSystem(ctx.context.system) ?? o.deliberationDepth;
+  const opts: ResumeOptions = { ...o, deliberationDepth: depth };
+  const now = runConditions({ ...opts, system: ctx.context.system });
+  const journal = await SessionJournal.resume(sessionDir, restored.conditions ? {} : { conditions: now });
+  journal.setModel(o.model);
+  journal.append({ type: 'resume', turn: restored.turn });
+  const changes = conditionChanges(conditionsNow(journal.header.conditions!, journal.events), now);
+  if (changes) journal.append({ type: 'condition-change', turn: restored.turn, changes });
+  return { journal, cast: restored.cast, ctx, opts, turn: restored.turn };
+}
