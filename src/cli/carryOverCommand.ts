@@ -42,7 +42,17 @@ export async function runCarryOver(args: string[]): Promise<number> {
     ...(process.env.ANTHROPIC_BASE_URL ? { baseURL: process.env.ANTHROPIC_BASE_URL } : {}),
     ...(prices ?? {}),
   });
-  const { next } = await session.carryOver({ library, brief, ...(depth ? { depth } : {}) });
+  let next: PanelSession;
+  try {
+    ({ next } = await session.carryOver({ library, brief, ...(depth ? { depth } : {}) }));
+  } catch (err) {
+    // Never leave the folder half-continued: put it back as it was, or close it if a call was billed.
+    if (!session.closed) {
+      const how = await session.endContinuation();
+      if (how === 'closed') process.stderr.write(`${path.basename(sessionDir)} was closed with the failed carry-over's billed call on record\n`);
+    }
+    throw err;
+  }
   const { dir } = await next.close();
   process.stdout.write(`carried over ${path.basename(sessionDir)} into ${path.basename(dir)}\n${dir}\n`);
   return 0;

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadLibrary } from '../engine/cast/characters';
 import { DEFAULT_MODEL } from '../engine/cost/modelTable';
 import { inspectClosedSession, PanelSession } from '../engine/session/panelSession';
+import { rosterAt } from '../engine/prompt/turnLedger';
 import { actionLines, checkScriptCast, parseScript } from '../engine/session/playScript';
 import { pastThinkTimes } from '../engine/warmth/pastGaps';
 import { WARMTH_MODES } from '../engine/warmth/policies';
@@ -67,11 +68,13 @@ export async function runPlay(args: string[]): Promise<number> {
     const sessionDir = path.resolve(values.resume);
     const workspace = path.resolve(values.workspace ?? path.join(sessionDir, '..', '..'));
     const library = await loadLibrary(path.join(workspace, 'characters'));
-    const known = new Set(library.characters.keys());
-    for (const a of actions) {
-      const id = 'add' in a ? a.add : undefined;
-      if (id && !known.has(id)) throw new UsageError(`${values.script}: unknown character "${id}"`);
-    }
+    // Checked as for a new session, against the roster the session ends with, before any request or write.
+    const problem = checkScriptCast(actions, closed!.present, new Set(library.characters.keys()), values.script, (i) => lines[i]!, {
+      turn: closed!.turn,
+      live: closed!.live,
+      rosterAt: (t) => rosterAt(closed!.log.events, t),
+    });
+    if (problem) throw new UsageError(problem);
     const history = common.warmth === 'auto' ? { thinkTimeHistory: await pastThinkTimes(path.dirname(sessionDir)) } : {};
     plan = { library, actions, session: () => PanelSession.resume(sessionDir, { ...common, ...history, library, sessionsDir: path.dirname(sessionDir) }) };
   } else {

@@ -17,7 +17,7 @@ import type { SessionConditions, SessionEvent } from '../store/sessionSchema';
 import { writeCarryOverSummary } from './carryOver';
 import type { PanelSessionOptions, ResumeOptions, SessionUpdate } from './sessionOptions';
 import { conditionChanges, conditionsNow, runConditions } from './runConditions';
-import { openClosedSession, openNewSession } from './sessionOpening';
+import { billedSinceResume, openClosedSession, openNewSession, undoResume } from './sessionOpening';
 import type { RewindPreview } from '../prompt/turnLedger';
 import { TurnRedo } from './turnRedo';
 import { TurnRunner } from './turnRunner';
@@ -36,7 +36,7 @@ export class PanelSession {
   private readonly runner: TurnRunner;
   private readonly redoOps: TurnRedo;
 
-  private constructor(journal: SessionJournal, cast: CastState, ctx: ContextLog, opts: ResumeOptions, turn: number) {
+  private constructor(journal: SessionJournal, cast: CastState, ctx: ContextLog, opts: ResumeOptions, turn: number, private readonly resumedFrom?: { contextSize: number }) {
     const meter = new SessionMeter(() => this.runner.opts);
     this.runner = new TurnRunner(journal, cast, ctx, opts, meter, turn);
     let lastCost: SessionEvent | undefined;
@@ -57,8 +57,8 @@ export class PanelSession {
 
   /** Continue a closed session in its own folder, with the context exactly as it was last sent. */
   static async resume(sessionDir: string, o: ResumeOptions): Promise<PanelSession> {
-    const { journal, cast, ctx, opts, turn } = await openClosedSession(sessionDir, o);
-    return new PanelSession(journal, cast, ctx, opts, turn);
+    const { journal, cast, ctx, opts, turn, resumedFrom } = await openClosedSession(sessionDir, o);
+    return new PanelSession(journal, cast, ctx, opts, turn, resumedFrom);
   }
 
   get id(): string {
@@ -275,6 +275,20 @@ export class PanelSession {
 
   stop(): void {
     this.runner.stop();
+  }
+
+  /**
+   * Ends a continued session whose continuation failed (a carry-over whose summary call did not succeed): when
+   * no call was billed since the resume, the folder goes back exactly as it was before it; otherwise the session
+   * closes, so the billed call stays on record.
+   */
+  async endContinuation(): Promise<'restored' | 'closed'> {
+    if (!this.resumedFrom) throw new EngineError('bad-input', 'only a continued session can be ended without a trace');
+    this.stop();
+    await this.runner.settled();
+    if (billedSinceResume(this.events)) return this.close().then(() => 'closed');
+    await undoResume(this.dir, { ctx: this.ctx, journal: this.journal, lock: null, contextSize: this.resumedFrom.contextSize });
+    return 'restored';
   }
 
   async close(): Promise<{ dir: string }> {
