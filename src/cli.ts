@@ -3,7 +3,7 @@
 import { EngineError } from './engine/cast/castState';
 import { ScriptError } from './engine/session/playScript';
 import { runCarryOver } from './cli/carryOverCommand';
-import { UsageError } from './cli/cliInput';
+import { terminalText, UsageError } from './cli/cliInput';
 import { runPlay } from './cli/playCommand';
 import { runAudit, runIndex, runRecover } from './cli/storeCommands';
 import { runRun } from './cli/runCommand';
@@ -57,9 +57,12 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    const known = err instanceof UsageError || err instanceof ScriptError || err instanceof EngineError || String((err as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS');
+    // One line for anything a user can meet (bad input, a busy folder, a file-system fault: ENOENT, EACCES,
+    // ENOTDIR, ENOSPC ...); a stack only for what can only be a bug.
+    const bug = err instanceof TypeError || err instanceof ReferenceError || err instanceof RangeError || err instanceof SyntaxError;
+    const known = !bug && (err instanceof UsageError || err instanceof ScriptError || err instanceof EngineError || err instanceof Error);
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`error: ${known ? message : (err as Error).stack ?? message}\n`);
+    process.stderr.write(`error: ${known ? terminalText(message).replace(/\s*\n\s*/g, ' ') : (err as Error).stack ?? message}\n`);
     process.exitCode = 2;
   },
 );

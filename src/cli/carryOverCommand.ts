@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadLibrary } from '../engine/cast/characters';
 import { inspectClosedSession, PanelSession } from '../engine/session/panelSession';
-import { loadPrices, oneOf, positiveInt, UsageError } from './cliInput';
+import { baseUrlFromEnv, loadPrices, oneOf, positiveInt, UsageError } from './cliInput';
 
 const USAGE = 'usage: carry-over SESSION_DIR [--workspace DIR] [--model ID] [--max-tokens N] [--ttl 5m|1h] [--depth off|brief|full] [--prices FILE]';
 
@@ -39,7 +39,7 @@ export async function runCarryOver(args: string[]): Promise<number> {
     deliberationDepth: was?.deliberation_depth ?? 'full',
     sessionsDir: path.dirname(sessionDir),
     apiKey,
-    ...(process.env.ANTHROPIC_BASE_URL ? { baseURL: process.env.ANTHROPIC_BASE_URL } : {}),
+    ...baseUrlFromEnv(),
     ...(prices ?? {}),
   });
   let next: PanelSession;

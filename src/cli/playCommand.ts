@@ -7,7 +7,7 @@ import { rosterAt } from '../engine/prompt/turnLedger';
 import { actionLines, checkScriptCast, parseScript } from '../engine/session/playScript';
 import { pastThinkTimes } from '../engine/warmth/pastGaps';
 import { WARMTH_MODES } from '../engine/warmth/policies';
-import { loadPrices, oneOf, positiveInt, positiveNumber, readInput, UsageError } from './cliInput';
+import { baseUrlFromEnv, loadPrices, oneOf, positiveInt, positiveNumber, readInput, UsageError } from './cliInput';
 import { runPlan, type PlayPlan } from './playRunner';
 
 /** `play`: a scripted session, new (`--workspace --cast`) or continued (`--resume`), checked before any call. */
@@ -55,7 +55,7 @@ export async function runPlay(args: string[]): Promise<number> {
     cacheTtl: oneOf(values.ttl, ['5m', '1h'] as const, '--ttl') ?? was?.cache_ttl ?? '5m',
     deliberationDepth: depth ?? was?.deliberation_depth ?? 'full',
     apiKey,
-    ...(process.env.ANTHROPIC_BASE_URL ? { baseURL: process.env.ANTHROPIC_BASE_URL } : {}),
+    ...baseUrlFromEnv(),
     ...((await loadPrices(values.prices)) ?? {}),
     budgetUsd: values.budget === undefined ? null : positiveNumber(values.budget, '--budget'),
     contextWindow: positiveInt(values['context-window'], '--context-window') ?? null,
