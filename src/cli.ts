@@ -59,7 +59,8 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     // One line for anything a user can meet (bad input, a busy folder, a file-system fault: ENOENT, EACCES,
     // ENOTDIR, ENOSPC ...); a stack only for what can only be a bug.
-    const bug = err instanceof TypeError || err instanceof ReferenceError || err instanceof RangeError || err instanceof SyntaxError;
+    const parseArgs = String((err as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS');
+    const bug = !parseArgs && (err instanceof TypeError || err instanceof ReferenceError || err instanceof RangeError || err instanceof SyntaxError);
     const known = !bug && (err instanceof UsageError || err instanceof ScriptError || err instanceof EngineError || err instanceof Error);
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`error: ${known ? terminalText(message).replace(/\s*\n\s*/g, ' ') : (err as Error).stack ?? message}\n`);

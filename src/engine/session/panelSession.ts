@@ -277,11 +277,7 @@ export class PanelSession {
     this.runner.stop();
   }
 
-  /**
-   * Ends a continued session whose continuation failed (a carry-over whose summary call did not succeed): when
-   * no call was billed since the resume, the folder goes back exactly as it was before it; otherwise the session
-   * closes, so the billed call stays on record.
-   */
+  /** Ends a failed continuation: the folder goes back exactly as it was, or, if a call was billed since the resume, closes. */
   async endContinuation(): Promise<'restored' | 'closed'> {
     if (!this.resumedFrom) throw new EngineError('bad-input', 'only a continued session can be ended without a trace');
     this.stop();
