@@ -27,7 +27,7 @@ export const conditionsSchema = z.object({
   max_tokens: z.number().int().positive(),
   deliberation_depth: z.enum(['off', 'brief', 'full']),
   cache_ttl: z.enum(['5m', '1h']),
-  sampling: z.record(z.string(), z.number()).describe('sampling parameters sent with every call (temperature, top_p, top_k); {} = none, the API defaults'),
+  sampling: z.object({}).catchall(z.number()).describe('sampling parameters sent with every call (temperature, top_p, top_k); {} = none, the API defaults'),
   system_sha256: sha256Schema.describe('sha256 of the system blocks\' text, concatenated exactly as sent'),
   prices: conditionPricesSchema,
   engine_version: z.string().min(1).describe('the version of Dialogue Panel that ran the session'),

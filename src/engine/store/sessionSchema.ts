@@ -55,7 +55,8 @@ export const introEventSchema = z.object({
     .optional()
     .describe('this session continues another: the summary the model wrote of it, which opens this context'),
   profiles: z
-    .record(characterIdSchema, sha256Schema)
+    .object({})
+    .catchall(sha256Schema)
     .optional()
     .describe('the sha256 of each opening member\'s character file, as join events carry it for later members'),
 });
@@ -155,7 +156,7 @@ export const conditionChangeEventSchema = z.object({
       max_tokens: conditionPair(z.number().int().positive()).optional(),
       deliberation_depth: conditionPair(z.enum(['off', 'brief', 'full'])).optional(),
       cache_ttl: conditionPair(z.enum(['5m', '1h'])).optional(),
-      sampling: conditionPair(z.record(z.string(), z.number())).optional(),
+      sampling: conditionPair(z.object({}).catchall(z.number())).optional(),
       system_sha256: conditionPair(sha256Schema).optional(),
       prices: conditionPair(conditionsSchema.shape.prices).optional(),
       engine_version: conditionPair(z.string()).optional(),
