@@ -5,8 +5,7 @@ import { ScriptError } from './engine/session/playScript';
 import { runCarryOver } from './cli/carryOverCommand';
 import { runExport } from './cli/exportCommand';
 import { runSite } from './cli/siteCommand';
-import { ExportError } from './engine/export/exportSession';
-import { UsageError } from './cli/cliInput';
+import { terminalText, UsageError } from './cli/cliInput';
 import { runPlay } from './cli/playCommand';
 import { runAudit, runIndex, runRecover } from './cli/storeCommands';
 import { runRun } from './cli/runCommand';
@@ -22,7 +21,7 @@ const USAGE = `Usage: node dist/cli.js <command>
   audit DIR      validate every session folder under DIR (exit 1 if any is invalid)
   recover DIR    finalise every unclosed session under DIR from its journal
   index DIR      regenerate DIR/index.json from the session folders
-  carry-over SESSION_DIR [--workspace DIR] [--model ID]
+  carry-over SESSION_DIR [--workspace DIR] [--model ID] [--max-tokens N] [--ttl 5m|1h] [--depth off|brief|full]
                  summarise a closed session into a fresh one with the same cast; prints the new folder
   run EXPERIMENT.yaml [--out DIR] [--concurrency N] [--batch] [--dry-run] [--budget USD]
                  play a matrix of conditions × replicates (resumable); prints the experiment folder
@@ -78,9 +77,13 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    const known = err instanceof UsageError || err instanceof ScriptError || err instanceof EngineError || err instanceof ExportError || String((err as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS');
+    // One line for anything a user can meet (bad input, a busy folder, a file-system fault: ENOENT, EACCES,
+    // ENOTDIR, ENOSPC ...); a stack only for what can only be a bug.
+    const parseArgs = String((err as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS');
+    const bug = !parseArgs && (err instanceof TypeError || err instanceof ReferenceError || err instanceof RangeError || err instanceof SyntaxError);
+    const known = !bug && (err instanceof UsageError || err instanceof ScriptError || err instanceof EngineError || err instanceof Error);
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`error: ${known ? message : (err as Error).stack ?? message}\n`);
+    process.stderr.write(`error: ${known ? terminalText(message).replace(/\s*\n\s*/g, ' ') : (err as Error).stack ?? message}\n`);
     process.exitCode = 2;
   },
 );

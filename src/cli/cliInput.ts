@@ -12,6 +12,31 @@ export function oneDir(args: string[], command: string): string {
   return path.resolve(args[0]!);
 }
 
+/** `oneDir`, and the folder must exist: a typo must not read as "nothing to do". */
+export async function oneExistingDir(args: string[], command: string): Promise<string> {
+  const dir = oneDir(args, command);
+  const stat = await fs.stat(dir).catch(() => null);
+  if (!stat) throw new UsageError(`${command}: ${dir} does not exist`);
+  if (!stat.isDirectory()) throw new UsageError(`${command}: ${dir} is not a folder`);
+  return dir;
+}
+
+/** The endpoint from ANTHROPIC_BASE_URL, checked before anything is written: an http(s) URL, or unset. */
+export function baseUrlFromEnv(): { baseURL: string } | Record<string, never> {
+  const raw = process.env.ANTHROPIC_BASE_URL;
+  if (raw === undefined || raw === '') return {};
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = null;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new UsageError(`ANTHROPIC_BASE_URL is not an http(s) URL: ${JSON.stringify(terminalText(raw))}`);
+  }
+  return { baseURL: raw };
+}
+
 
 export async function readInput(file: string, what: string): Promise<string> {
   try {
@@ -52,8 +77,17 @@ export function oneOf<T extends string>(v: string | undefined, allowed: readonly
   return v as T;
 }
 
+// ESC sequences (CSI, OSC up to BEL or ST, and two-character ones), then any other C0/C1 control character
+// and the bidirectional overrides that can reorder what a terminal shows.
+const TERMINAL_CONTROL = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?|\x9b[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Text from the model, a file or the server made safe to print: no escape sequence can recolour, retitle or rewrite the terminal. */
+export function terminalText(s: string): string {
+  return s.replace(TERMINAL_CONTROL, '');
+}
+
 /** A model's text on one terminal line, cut to 160 characters. */
 export function oneLine(s: string): string {
-  const flat = s.replace(/\s+/g, ' ').trim();
+  const flat = terminalText(s).replace(/\s+/g, ' ').trim();
   return flat.length > 160 ? `${flat.slice(0, 157)}...` : flat;
 }

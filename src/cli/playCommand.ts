@@ -2,11 +2,12 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadLibrary } from '../engine/cast/characters';
 import { DEFAULT_MODEL } from '../engine/cost/modelTable';
-import { PanelSession } from '../engine/session/panelSession';
+import { inspectClosedSession, PanelSession } from '../engine/session/panelSession';
+import { rosterAt } from '../engine/prompt/turnLedger';
 import { actionLines, checkScriptCast, parseScript } from '../engine/session/playScript';
 import { pastThinkTimes } from '../engine/warmth/pastGaps';
 import { WARMTH_MODES } from '../engine/warmth/policies';
-import { loadPrices, oneOf, positiveInt, positiveNumber, readInput, UsageError } from './cliInput';
+import { baseUrlFromEnv, loadPrices, oneOf, positiveInt, positiveNumber, readInput, UsageError } from './cliInput';
 import { runPlan, type PlayPlan } from './playRunner';
 
 /** `play`: a scripted session, new (`--workspace --cast`) or continued (`--resume`), checked before any call. */
@@ -42,13 +43,20 @@ export async function runPlay(args: string[]): Promise<number> {
 
   const apiKey = process.env.ANTHROPIC_API_KEY ?? '';
   if (!apiKey) throw new UsageError('ANTHROPIC_API_KEY is not set: export your Anthropic API key to play a session');
+  // A continued session keeps its own conditions unless a flag changes them (a change is logged as an event).
+  const closed = values.resume ? await inspectClosedSession(path.resolve(values.resume)) : null;
+  const was = closed?.conditions;
+  const depth = oneOf(values.depth, ['off', 'brief', 'full'] as const, '--depth');
+  if (closed && depth && was && depth !== was.deliberation_depth) {
+    throw new UsageError(`--depth ${depth}: the session was played at depth ${was.deliberation_depth}, which is part of its cached system prompt and cannot change on resume (carry it over with --depth instead)`);
+  }
   const common = {
-    model: values.model ?? DEFAULT_MODEL,
-    maxTokens: positiveInt(values['max-tokens'], '--max-tokens') ?? 4096,
-    cacheTtl: oneOf(values.ttl, ['5m', '1h'] as const, '--ttl') ?? '5m',
-    deliberationDepth: oneOf(values.depth, ['off', 'brief', 'full'] as const, '--depth') ?? 'full',
+    model: values.model ?? was?.model ?? closed?.log.model ?? DEFAULT_MODEL,
+    maxTokens: positiveInt(values['max-tokens'], '--max-tokens') ?? was?.max_tokens ?? 4096,
+    cacheTtl: oneOf(values.ttl, ['5m', '1h'] as const, '--ttl') ?? was?.cache_ttl ?? '5m',
+    deliberationDepth: depth ?? was?.deliberation_depth ?? 'full',
     apiKey,
-    ...(process.env.ANTHROPIC_BASE_URL ? { baseURL: process.env.ANTHROPIC_BASE_URL } : {}),
+    ...baseUrlFromEnv(),
     ...((await loadPrices(values.prices)) ?? {}),
     budgetUsd: values.budget === undefined ? null : positiveNumber(values.budget, '--budget'),
     contextWindow: positiveInt(values['context-window'], '--context-window') ?? null,
@@ -61,11 +69,13 @@ export async function runPlay(args: string[]): Promise<number> {
     const sessionDir = path.resolve(values.resume);
     const workspace = path.resolve(values.workspace ?? path.join(sessionDir, '..', '..'));
     const library = await loadLibrary(path.join(workspace, 'characters'));
-    const known = new Set(library.characters.keys());
-    for (const a of actions) {
-      const id = 'add' in a ? a.add : undefined;
-      if (id && !known.has(id)) throw new UsageError(`${values.script}: unknown character "${id}"`);
-    }
+    // Checked as for a new session, against the roster the session ends with, before any request or write.
+    const problem = checkScriptCast(actions, closed!.present, new Set(library.characters.keys()), values.script, (i) => lines[i]!, {
+      turn: closed!.turn,
+      live: closed!.live,
+      rosterAt: (t) => rosterAt(closed!.log.events, t),
+    });
+    if (problem) throw new UsageError(problem);
     const history = common.warmth === 'auto' ? { thinkTimeHistory: await pastThinkTimes(path.dirname(sessionDir)) } : {};
     plan = { library, actions, session: () => PanelSession.resume(sessionDir, { ...common, ...history, library, sessionsDir: path.dirname(sessionDir) }) };
   } else {

@@ -1,7 +1,7 @@
 import type { SessionUpdate } from '../engine/session/panelSession';
 import { EngineError } from '../engine/cast/castState';
 import { formatUsd } from '../engine/cost/costMeter';
-import { oneLine } from './cliInput';
+import { oneLine, terminalText } from './cliInput';
 import type { Library } from '../engine/cast/characters';
 import type { PanelSession } from '../engine/session/panelSession';
 import type { ScriptAction } from '../engine/session/playScript';
@@ -18,14 +18,17 @@ export interface PlayPlan {
   fallbackModel?: string;
 }
 
+/** `error` kinds of a model call that failed (modelCall's CallError kinds); `stopped` and `interrupted` are not failures of the call. */
+const CALL_FAILURES: ReadonlySet<string> = new Set(['authentication', 'permission', 'rate_limit', 'overloaded', 'server', 'connection', 'invalid_request', 'not_found', 'unknown']);
+
 export async function runPlan(plan: PlayPlan): Promise<number> {
   const session = await plan.session();
-  const names = (id: string): string => plan.library.characters.get(id)?.name ?? id;
+  const names = (id: string): string => terminalText(plan.library.characters.get(id)?.name ?? id);
   let fatal: string | null = null;
   session.onUpdate((u: SessionUpdate) => {
     if (u.kind === 'event') {
       const e = u.event;
-      if (e.type === 'human-speak') process.stdout.write(`\n[turn ${e.turn}] floor${e.target ? ` → @${e.target}` : ''}: ${e.text}\n`);
+      if (e.type === 'human-speak') process.stdout.write(`\n[turn ${e.turn}] floor${e.target ? ` → @${e.target}` : ''}: ${terminalText(e.text)}\n`);
       else if (e.type === 'speak') process.stdout.write(`  ${names(e.speaker)}: ${oneLine(e.text)}${e.truncated ? ' [cut]' : ''}\n`);
       else if (e.type === 'pass') process.stdout.write(`  ${names(e.speaker)} passes\n`);
       else if (e.type === 'join' || e.type === 'leave') process.stdout.write(`  (${names(e.speaker)} ${e.type === 'join' ? 'joins' : 'leaves'})\n`);
@@ -35,11 +38,12 @@ export async function runPlan(plan: PlayPlan): Promise<number> {
         process.stdout.write(`  [declined] The model (${e.model}) declined turn ${e.turn}${why}. It was set aside; the script goes on.\n`);
       } else if (e.type === 'anomaly') process.stderr.write(`  anomaly (${e.kind}): ${oneLine(e.detail)}\n`);
       else if (e.type === 'error') {
-        process.stderr.write(`  error (${e.kind}): ${e.message}\n`);
-        if (e.kind === 'authentication' || e.kind === 'permission' || e.kind === 'not_found' || e.kind === 'invalid_request') fatal = e.message;
+        process.stderr.write(`  error (${e.kind}): ${oneLine(e.message)}\n`);
+        // A call that failed for good (after any retries) ends the script: later lines would answer a reply that never came.
+        if (CALL_FAILURES.has(e.kind)) fatal = `turn ${e.turn} failed: ${oneLine(e.message)}`;
       }
     } else if (u.kind === 'notice' && u.level === 'warning') {
-      process.stderr.write(`  ${u.message}\n`);
+      process.stderr.write(`  ${oneLine(u.message)}\n`);
     }
   });
   const interrupt = new AbortController();
@@ -72,7 +76,7 @@ export async function runPlan(plan: PlayPlan): Promise<number> {
     process.off('SIGTERM', stopOnSignal);
   }
   const { dir } = await session.close();
-  if (fatal) process.stderr.write(`play stopped: ${fatal}\n`);
+  if (fatal) process.stderr.write(`play stopped: ${terminalText(fatal)}\n`);
   process.stdout.write(`${dir}\n`);
   return fatal ? 1 : 0;
 }

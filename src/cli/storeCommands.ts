@@ -2,12 +2,12 @@ import * as path from 'node:path';
 import { auditSessions, formatProblem } from '../engine/store/sessionAudit';
 import { writeIndex } from '../engine/store/sessionIndex';
 import { recoverAll } from '../engine/store/sessionRecovery';
-import { oneDir } from './cliInput';
+import { oneExistingDir } from './cliInput';
 
 /** `audit`, `recover` and `index`: the commands that read and repair session folders without the model. */
 
 export async function runAudit(args: string[]): Promise<number> {
-  const dir = oneDir(args, 'audit');
+  const dir = await oneExistingDir(args, 'audit');
   const { folders, problems } = await auditSessions(dir);
   for (const p of problems) process.stdout.write(`${formatProblem(p)}\n`);
   const bad = new Set(problems.map((p) => p.folder)).size;
@@ -16,7 +16,7 @@ export async function runAudit(args: string[]): Promise<number> {
 }
 
 export async function runRecover(args: string[]): Promise<number> {
-  const dir = oneDir(args, 'recover');
+  const dir = await oneExistingDir(args, 'recover');
   const results = await recoverAll(dir);
   for (const r of results) process.stdout.write(`${r.ok ? 'recovered' : 'FAILED'} ${r.dir}: ${r.message}\n`);
   if (results.length === 0) process.stdout.write('no unclosed sessions\n');
@@ -24,7 +24,7 @@ export async function runRecover(args: string[]): Promise<number> {
 }
 
 export async function runIndex(args: string[]): Promise<number> {
-  const dir = oneDir(args, 'index');
+  const dir = await oneExistingDir(args, 'index');
   const file = await writeIndex(dir);
   process.stdout.write(`${path.join(dir, 'index.json')}: ${file.sessions.length} session(s)\n`);
   return 0;

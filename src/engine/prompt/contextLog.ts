@@ -27,13 +27,17 @@ export class ContextLog {
   readonly context: PromptContext;
   readonly ledger: TurnLedger;
 
-  private constructor(private readonly fd: number, system: string[]) {
+  /** Bytes known to be whole lines on disk: a failed write is cut back to here. */
+  private size: number;
+
+  private constructor(private readonly fd: number, system: string[], size: number) {
     this.context = { system, messages: [] };
     this.ledger = new TurnLedger();
+    this.size = size;
   }
 
   static create(file: string, system: string[]): ContextLog {
-    const log = new ContextLog(fs.openSync(file, 'wx'), system);
+    const log = new ContextLog(fs.openSync(file, 'ax'), system, 0); // O_APPEND: after a cut-back, writes land at the new end
     log.write({ system });
     return log;
   }
@@ -67,8 +71,9 @@ export class ContextLog {
     if (!head || !('system' in head)) throw new ContextLogError(`${file}: the first line must hold the system blocks`);
     // Cut a torn last line away so appends continue a well-formed file.
     if (torn) fs.truncateSync(file, Buffer.byteLength(lines.slice(0, -1).map((l) => `${l}\n`).join(''), 'utf8'));
-    const log = new ContextLog(fs.openSync(file, 'a'), head.system);
-    if (!torn && !text.endsWith('\n')) fs.writeSync(log.fd, '\n');
+    const fd = fs.openSync(file, 'a');
+    const log = new ContextLog(fd, head.system, fs.fstatSync(fd).size);
+    if (!torn && !text.endsWith('\n')) log.append('\n');
     for (const line of parsed.slice(1)) log.apply(line);
     return log;
   }
@@ -107,7 +112,20 @@ export class ContextLog {
   }
 
   private write(line: ContextLine): void {
-    fs.writeSync(this.fd, `${JSON.stringify(line)}\n`);
+    this.append(`${JSON.stringify(line)}\n`);
+  }
+
+  // As the journal does: writeSync may write part of the line (a full disk, a signal), so loop; on failure cut
+  // the file back to its last whole line, so the context on disk never holds a torn line that later ones follow.
+  private append(text: string): void {
+    const buf = Buffer.from(text, 'utf8');
+    try {
+      for (let off = 0; off < buf.length; ) off += fs.writeSync(this.fd, buf, off, buf.length - off);
+    } catch (err) {
+      fs.ftruncateSync(this.fd, this.size);
+      throw new ContextLogError(`context write failed (${(err as Error).message}); the file was cut back to its last whole line`, { cause: err });
+    }
+    this.size += buf.length;
   }
 
   private apply(line: ContextLine): void {

@@ -9,22 +9,22 @@ import type { Brief, Character, Library } from '../cast/characters';
 import { SessionMeter } from '../cost/sessionMeter';
 import { makeClient } from '../model/modelCall';
 import { ContextLog } from '../prompt/contextLog';
-import { openingSystem, type CacheTtl, type PromptContext } from '../prompt/promptLayout';
+import { type CacheTtl, type DeliberationDepth, type PromptContext } from '../prompt/promptLayout';
 import { linkContinuation } from '../store/sessionContinuation';
-import { SESSION_FILES } from '../store/sessionFiles';
 import { writeIndex } from '../store/sessionIndex';
 import { SessionJournal } from '../store/sessionJournal';
-import type { SessionEvent } from '../store/sessionSchema';
+import type { SessionConditions, SessionEvent } from '../store/sessionSchema';
 import { writeCarryOverSummary } from './carryOver';
 import type { PanelSessionOptions, ResumeOptions, SessionUpdate } from './sessionOptions';
-import { restoreSession } from './sessionRestore';
+import { conditionChanges, conditionsNow, runConditions } from './runConditions';
+import { billedSinceResume, openClosedSession, openNewSession, undoResume } from './sessionOpening';
 import type { RewindPreview } from '../prompt/turnLedger';
 import { askPanel } from './humanTurn';
 import type { RefusedTurn } from './turnRefusal';
 import { TurnRunner } from './turnRunner';
 
 export { EngineError } from '../cast/castState';
-export { hasContext } from './sessionRestore';
+export { hasContext, inspectClosedSession } from './sessionRestore';
 export type { PanelSessionOptions, ResumeOptions, SessionUpdate } from './sessionOptions';
 export type { RefusedTurn } from './turnRefusal';
 
@@ -37,7 +37,7 @@ export type { RefusedTurn } from './turnRefusal';
 export class PanelSession {
   private readonly runner: TurnRunner;
 
-  private constructor(journal: SessionJournal, cast: CastState, ctx: ContextLog, opts: ResumeOptions, turn: number) {
+  private constructor(journal: SessionJournal, cast: CastState, ctx: ContextLog, opts: ResumeOptions, turn: number, private readonly resumedFrom?: { contextSize: number }) {
     const meter = new SessionMeter(() => this.runner.opts);
     this.runner = new TurnRunner(journal, cast, ctx, opts, meter, turn);
     let lastCost: SessionEvent | undefined;
@@ -51,40 +51,14 @@ export class PanelSession {
   }
 
   static async start(o: PanelSessionOptions): Promise<PanelSession> {
-    if (!o.apiKey && !o.client) throw new EngineError('no-key', 'No API key: set ANTHROPIC_API_KEY (or, in VS Code, run "Dialogue: Set API Key").');
-    const cast = o.cast.map((id) => {
-      const c = o.library.characters.get(id);
-      if (!c) throw new EngineError('unknown-character', `unknown character "${id}" (known: ${[...o.library.characters.keys()].join(', ') || 'none'})`);
-      return c;
-    });
-    if (new Set(o.cast).size !== o.cast.length) throw new EngineError('bad-input', 'the cast lists a character twice');
-    const title = o.title ?? o.brief?.title ?? cast.map((c) => c.name).join(', ');
-    const journal = await SessionJournal.create(o.sessionsDir, {
-      session_id: '',
-      title,
-      started_at: new Date().toISOString(),
-      model: o.model,
-      brief: o.brief ? { id: o.brief.id, title: o.brief.title } : null,
-      ...(o.carriedOver ? { continues_from: o.carriedOver.from } : {}),
-    });
-    const ctx = ContextLog.create(path.join(journal.dir, SESSION_FILES.context), openingSystem(o.deliberationDepth, o.brief, cast, o.carriedOver));
-    const session = new PanelSession(journal, new CastState(cast), ctx, o, 0);
-    for (const c of cast) journal.noteParticipant({ id: c.id, name: c.name, glyph: c.glyph, color: c.color });
-    session.runner.record({ type: 'intro', turn: 0, brief: journal.header.brief, cast: cast.map((c) => c.id), ...(o.carriedOver ? { carried_over: o.carriedOver } : {}) });
-    await ctx.sync();
-    return session;
+    const { journal, cast, ctx, opts, turn } = await openNewSession(o);
+    return new PanelSession(journal, cast, ctx, opts, turn);
   }
 
   /** Continue a closed session in its own folder, with the context exactly as it was last sent. */
   static async resume(sessionDir: string, o: ResumeOptions): Promise<PanelSession> {
-    if (!o.apiKey && !o.client) throw new EngineError('no-key', 'No API key: set ANTHROPIC_API_KEY (or, in VS Code, run "Dialogue: Set API Key").');
-    const restored = await restoreSession(sessionDir, o.library);
-    const journal = await SessionJournal.resume(sessionDir);
-    const ctx = ContextLog.open(path.join(sessionDir, SESSION_FILES.context));
-    const session = new PanelSession(journal, restored.cast, ctx, o, restored.turn);
-    journal.setModel(o.model);
-    session.runner.record({ type: 'resume', turn: restored.turn });
-    return session;
+    const { journal, cast, ctx, opts, turn, resumedFrom } = await openClosedSession(sessionDir, o);
+    return new PanelSession(journal, cast, ctx, opts, turn, resumedFrom);
   }
 
   get id(): string {
@@ -143,10 +117,25 @@ export class PanelSession {
   }
   setCacheTtl(ttl: CacheTtl): void {
     this.runner.opts = { ...this.opts, cacheTtl: ttl };
+    this.noteConditions();
   }
   setModel(model: string): void {
     this.runner.opts = { ...this.opts, model };
+    if (this.journal.closed) return;
     this.journal.setModel(model);
+    this.noteConditions();
+  }
+
+  /** The run's conditions in force now (SPEC 9): the log's `conditions` with every change folded in. */
+  get conditions(): SessionConditions {
+    return conditionsNow(this.journal.header.conditions!, this.journal.events);
+  }
+
+  /** Records a `condition-change` when what the session now runs with differs from the conditions in force. */
+  private noteConditions(next = runConditions({ ...this.opts, system: this.context.system })): void {
+    if (this.journal.closed) return;
+    const changes = conditionChanges(this.conditions, next);
+    if (changes) this.runner.record({ type: 'condition-change', turn: this.runner.currentTurn(), changes });
   }
   setBudget(usd: number | null): void {
     this.runner.opts = { ...this.opts, budgetUsd: usd };
@@ -221,7 +210,7 @@ export class PanelSession {
    * session closes, and a new session opens with the same cast (their current files) and the summary. Retired
    * members' materials are dropped here, and only here. Both logs link to each other.
    */
-  async carryOver(o: { library: Library; brief: Brief | null }): Promise<{ closedDir: string; next: PanelSession }> {
+  async carryOver(o: { library: Library; brief: Brief | null; depth?: DeliberationDepth }): Promise<{ closedDir: string; next: PanelSession }> {
     this.runner.ensureIdle();
     const present = this.cast.members.map((c) => o.library.characters.get(c.id) ?? c);
     const summary = await this.runner.whileAnswering(async (signal) => {
@@ -243,6 +232,7 @@ export class PanelSession {
     });
     const next = await PanelSession.start({
       ...this.opts,
+      deliberationDepth: o.depth ?? this.opts.deliberationDepth,
       library: o.library,
       cast: present.map((c) => c.id),
       brief: o.brief,
@@ -274,6 +264,16 @@ export class PanelSession {
 
   stop(): void {
     this.runner.stop();
+  }
+
+  /** Ends a failed continuation: the folder goes back exactly as it was, or, if a call was billed since the resume, closes. */
+  async endContinuation(): Promise<'restored' | 'closed'> {
+    if (!this.resumedFrom) throw new EngineError('bad-input', 'only a continued session can be ended without a trace');
+    this.stop();
+    await this.runner.settled();
+    if (billedSinceResume(this.events)) return this.close().then(() => 'closed');
+    await undoResume(this.dir, { ctx: this.ctx, journal: this.journal, lock: null, contextSize: this.resumedFrom.contextSize });
+    return 'restored';
   }
 
   async close(): Promise<{ dir: string }> {

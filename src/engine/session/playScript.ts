@@ -42,17 +42,26 @@ export function parseScript(text: string, file: string): ScriptAction[] {
   return actions;
 }
 
+/** Where a continued session stands before its script: the last turn, the turns in its line, its roster at each. */
+export interface ScriptStart {
+  turn: number;
+  live: readonly number[];
+  rosterAt(turn: number): readonly string[];
+}
+
 /**
- * Dry-run the script's cast changes against the opening cast: unknown ids, retiring the last member,
- * addressing someone absent. Returns the first problem as a message naming the line, or null.
+ * Dry-run the script's cast changes against the opening cast (or, continuing a session, its roster now): unknown
+ * ids, retiring the last member, addressing someone absent. Returns the first problem as a message naming the
+ * line, or null.
  */
-export function checkScriptCast(actions: readonly ScriptAction[], opening: readonly string[], known: ReadonlySet<string>, file: string, lineOf: (index: number) => number): string | null {
+export function checkScriptCast(actions: readonly ScriptAction[], opening: readonly string[], known: ReadonlySet<string>, file: string, lineOf: (index: number) => number, start?: ScriptStart): string | null {
   let present = new Set(opening);
   let queued: Array<{ id: string; change: 'add' | 'retire' }> = [];
   // Turn numbers as the engine will assign them, with the roster after each, so a rewind can be checked too.
-  let turn = 0;
-  let live: number[] = [];
-  const rosterAfter = new Map<number, Set<string>>([[0, new Set(opening)]]);
+  let turn = start?.turn ?? 0;
+  let live: number[] = [...(start?.live ?? [])];
+  const rosterAfter = new Map<number, Set<string>>([[0, new Set(start ? start.rosterAt(0) : opening)]]);
+  for (const t of live) rosterAfter.set(t, new Set(start!.rosterAt(t)));
   const projected = (): Set<string> => {
     const s = new Set(present);
     for (const q of queued) q.change === 'add' ? s.add(q.id) : s.delete(q.id);

@@ -86,7 +86,7 @@ export class TurnRedo {
     const byId = (id: string): Character => h.cast.find(id) ?? h.library().characters.get(id)!;
     for (const change of preview.castChanges) {
       const c = byId(change.id);
-      if (change.change === 'join') h.record({ type: 'join', turn: h.currentTurn(), speaker: c.id, profile_sha256: this.profileSha(c), reason });
+      if (change.change === 'join') h.record({ type: 'join', turn: h.currentTurn(), speaker: c.id, profile_sha256: this.profileSha(c.id, preview.toTurn), reason });
       else h.record({ type: 'leave', turn: h.currentTurn(), speaker: c.id, reason });
     }
     const then = rosterAt(h.events(), preview.toTurn);
@@ -125,15 +125,19 @@ export class TurnRedo {
     return undefined;
   }
 
-  /** The revision a rejoining member had: the file's hash when known, else the one their last join logged. */
-  private profileSha(c: Character): string {
-    if (c.sha256) return c.sha256;
-    const events = this.host.events();
-    for (let i = events.length - 1; i >= 0; i--) {
-      const e = events[i]!;
-      if ((e.type === 'join' || e.type === 'revise') && e.speaker === c.id) return e.profile_sha256;
+  /**
+   * The revision a member rejoining by rewind had at `toTurn`, from the record (their last join or revise up to
+   * then, else the intro's profiles), since that is what the context holds again; null when no record has it (a
+   * session logged before the intro carried profiles), rather than a hash of a file that may have changed since.
+   */
+  private profileSha(id: string, toTurn: number): string | null {
+    let sha: string | null = null;
+    for (const e of this.host.events()) {
+      if (e.turn > toTurn) break;
+      if (e.type === 'intro') sha = e.profiles?.[id] ?? sha;
+      else if ((e.type === 'join' || e.type === 'revise') && e.speaker === id && e.profile_sha256 !== null) sha = e.profile_sha256;
     }
-    return '0'.repeat(64); // an opening member of a continued session whose file is gone: revision unknown
+    return sha;
   }
 }
 

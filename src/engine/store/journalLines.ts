@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { z } from 'zod';
-import { briefRefSchema, formatJsonPath, interactiveEventSchema, type SessionEvent } from './sessionSchema';
+import { briefRefSchema, conditionsSchema, formatJsonPath, interactiveEventSchema, type SessionEvent } from './sessionSchema';
 import type { ParticipantInfo, SessionHeader } from './sessionHeader';
 
 /**
@@ -18,6 +18,7 @@ const headerSchema = z.object({
   brief: briefRefSchema.nullable(),
   continues_from: z.string().optional(),
   continued_in: z.string().optional(),
+  conditions: conditionsSchema.optional(),
 });
 const participantInfoSchema = z.object({
   id: z.string().min(1),

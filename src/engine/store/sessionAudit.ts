@@ -113,7 +113,11 @@ async function isFile(file: string): Promise<boolean> {
   }
 }
 
-/** The rules a valid schema cannot express: ordering, who may speak when, and totals. */
+/** The rules a valid schema cannot express (ordering, who may speak when, totals): recovery checks a journal with them too. */
+export function checkLogConsistency(log: EventLog): Found[] {
+  return checkLog(log);
+}
+
 function checkLog(log: EventLog): Found[] {
   const problems: Found[] = [];
   const ids = new Set<string>();

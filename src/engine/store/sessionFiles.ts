@@ -9,6 +9,8 @@ export const SESSION_FILES = {
   transcript: 'transcript.md',
   context: 'context.jsonl',
   index: 'index.json',
+  /** held while a process writes the session (sessionLock.ts); a leftover from a crash is removed by recovery. */
+  lock: '.session.lock',
 } as const;
 
 const SLUG_MAX = 40;
@@ -53,7 +55,7 @@ function slugify(title: string): string {
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const dir = path.dirname(file);
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
   let handle: fs.FileHandle | null = null;
   try {
     handle = await fs.open(temp, 'wx');
@@ -68,6 +70,31 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     throw err;
   }
   await fsyncDir(dir);
+}
+
+const TEMP_SUFFIX = '.tmp';
+const TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{12}\.tmp$/;
+
+/**
+ * Removes the temp files a crashed process left in `dir` (`writeFileAtomic`'s, named with their writer's pid).
+ * A temp whose writer is alive is in use and stays. Returns the names removed.
+ */
+export async function removeStaleTemps(dir: string, alive: (pid: number) => boolean): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
+    throw err;
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = TEMP_NAME.exec(name);
+    if (!m || alive(Number(m[1]))) continue;
+    await fs.rm(path.join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { SessionConditions } from './sessionSchema';
+
 /** The journal's header and participant display data: shared by the journal, its line codec and the log builder. */
 
 /** What a session is before anything happens in it. `session_id` may be '' to derive it from time and title. */
@@ -11,6 +13,8 @@ export interface SessionHeader {
   continues_from?: string;
   /** Set only when a closed session that was already carried over is continued again, so the link survives. */
   continued_in?: string;
+  /** The run's conditions as the session opened (SPEC 9), journaled first so a recovered log keeps them. */
+  conditions?: SessionConditions;
 }
 
 /** Display data for a participant id (the latest note wins); ids without a note show as themselves. */

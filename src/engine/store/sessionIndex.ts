@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { HUMAN_ID, parseEventLog, type EventLog, type InteractiveLog } from './sessionSchema';
-import { SESSION_FILES, writeFileAtomic } from './sessionFiles';
+import { SESSION_FILES, removeStaleTemps, writeFileAtomic } from './sessionFiles';
+import { processAlive } from './sessionLock';
 import { finalLine } from './sessionLine';
 
 export const INDEX_VERSION = 1;
@@ -54,13 +55,16 @@ function lineCounts(events: InteractiveLog['events']): { turns: number; supersed
 
 /**
  * Regenerates `<sessionsDir>/index.json` from the session folders directly under it (sorted by id) and writes it
- * atomically. Folders without a readable, valid log are left out; `audit` is where they get reported.
+ * atomically. Folders without a readable, valid log are left out; `audit` is where they get reported. Temp files
+ * a crashed writer left (here or in a session folder) are removed on the way.
  */
 export async function writeIndex(sessionsDir: string): Promise<IndexFile> {
   const entries = await fs.readdir(sessionsDir, { withFileTypes: true });
+  await removeStaleTemps(sessionsDir, processAlive);
   const sessions: IndexEntry[] = [];
   for (const d of entries) {
     if (!d.isDirectory() || d.name.startsWith('.')) continue;
+    await removeStaleTemps(path.join(sessionsDir, d.name), processAlive);
     let json: unknown;
     try {
       json = JSON.parse(await fs.readFile(path.join(sessionsDir, d.name, SESSION_FILES.log), 'utf8'));

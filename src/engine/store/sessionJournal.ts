@@ -10,12 +10,14 @@ import {
   interactiveLogSchema,
   type InteractiveLog,
   type NewEvent,
+  type SessionConditions,
   type SessionEvent,
 } from './sessionSchema';
 import { applyJournalLine, emptyState, encodeJournalLine, JOURNAL_VERSION, type JournalLine, type JournalState } from './journalLines';
 import { SESSION_FILES, fsyncDir, isSessionFolderName, makeSessionId, pathExists, writeFileAtomic } from './sessionFiles';
 import type { ParticipantInfo, SessionHeader } from './sessionHeader';
 import { buildInteractiveLog, removeJournal, writeSessionArtefacts } from './sessionLog';
+import { SessionLock } from './sessionLock';
 
 export type { ParticipantInfo, SessionHeader } from './sessionHeader';
 
@@ -40,6 +42,7 @@ export class SessionJournal {
     fd: number,
     size: number,
     private readonly state: JournalState,
+    private readonly lock: SessionLock,
   ) {
     this.fd = fd;
     this.size = size;
@@ -69,7 +72,9 @@ export class SessionJournal {
     const full: SessionHeader = { ...header, session_id: id };
     const line = encodeJournalLine({ kind: 'header', journal_version: JOURNAL_VERSION, header: full });
     let fd: number | null = null;
+    let lock: SessionLock | null = null;
     try {
+      lock = await SessionLock.acquire(dir);
       fd = fsSync.openSync(path.join(dir, SESSION_FILES.journal), 'ax');
       writeAll(fd, Buffer.from(line, 'utf8'));
       fsSync.fsyncSync(fd);
@@ -80,15 +85,26 @@ export class SessionJournal {
       await fs.rm(dir, { recursive: true, force: true });
       throw err;
     }
-    return new SessionJournal(dir, full, fd, Buffer.byteLength(line), emptyState(full));
+    return new SessionJournal(dir, full, fd, Buffer.byteLength(line), emptyState(full), lock);
   }
 
   /**
    * Reopens a closed session for more turns: the journal is re-seeded from `event-log.json` (atomically, so a
-   * crash mid-seed leaves no half journal) and the caller appends a `resume` event. A folder that already has
-   * a journal is unclosed (or open elsewhere) and is refused.
+   * crash mid-seed leaves no half journal) and the caller appends a `resume` event. The folder's lock is taken
+   * first, so a second process refuses (`SessionBusyError`); a folder that already has a journal is unclosed
+   * and is refused too. A refusal leaves the folder as it was.
    */
-  static async resume(sessionDir: string): Promise<SessionJournal> {
+  static async resume(sessionDir: string, o: { conditions?: SessionConditions; lock?: SessionLock } = {}): Promise<SessionJournal> {
+    const lock = o.lock ?? (await SessionLock.acquire(sessionDir));
+    try {
+      return await SessionJournal.reseed(sessionDir, o, lock);
+    } catch (err) {
+      await lock.release();
+      throw err;
+    }
+  }
+
+  private static async reseed(sessionDir: string, o: { conditions?: SessionConditions }, lock: SessionLock): Promise<SessionJournal> {
     const journalFile = path.join(sessionDir, SESSION_FILES.journal);
     if (await pathExists(journalFile)) {
       throw new Error(`${sessionDir} has an unclosed journal (a crash, or the session is open elsewhere): recover it before continuing`);
@@ -112,7 +128,10 @@ export class SessionJournal {
       brief: log.brief,
       ...(log.continues_from !== undefined ? { continues_from: log.continues_from } : {}),
       ...(log.continued_in !== undefined ? { continued_in: log.continued_in } : {}),
+      ...(log.conditions !== undefined ? { conditions: log.conditions } : {}),
     };
+    // A log from before conditions were recorded gets them now, holding from the resume event on.
+    if (!header.conditions && o.conditions) header.conditions = { ...o.conditions, since_seq: (log.events.at(-1)?.seq ?? 0) + 1 };
     const state = emptyState(header);
     const lines: JournalLine[] = [{ kind: 'header', journal_version: JOURNAL_VERSION, header }];
     for (const p of log.participants) {
@@ -124,7 +143,7 @@ export class SessionJournal {
     const text = lines.map(encodeJournalLine).join('');
     await writeFileAtomic(journalFile, text);
     const fd = fsSync.openSync(journalFile, 'a');
-    return new SessionJournal(sessionDir, header, fd, Buffer.byteLength(text), state);
+    return new SessionJournal(sessionDir, header, fd, Buffer.byteLength(text), state, lock);
   }
 
   get events(): readonly SessionEvent[] {
@@ -197,10 +216,24 @@ export class SessionJournal {
       this.fd = null;
       this.isClosed = true;
       await removeJournal(this.dir);
+      await this.lock.release();
       return log;
     } finally {
       this.closing = false;
     }
+  }
+
+  /**
+   * Ends the journal without a log, removing it and the lock: for a resume that is being undone (the closed
+   * log was never touched, so the folder is as it was) or a start that failed (the caller removes the folder).
+   */
+  async abandon(): Promise<void> {
+    if (this.isClosed) return;
+    if (this.fd !== null) fsSync.closeSync(this.fd);
+    this.fd = null;
+    this.isClosed = true;
+    await removeJournal(this.dir);
+    await this.lock.release();
   }
 
   private openFd(): number {

@@ -68,6 +68,7 @@ export function buildInteractiveLog(state: JournalState, o: { endedAt: string | 
     ended_at: o.endedAt,
     model: state.model,
     brief: h.brief,
+    ...(h.conditions ? { conditions: h.conditions } : {}),
     participants: deriveParticipants(state.events, state.participants),
     events: [...state.events],
     totals: sumCostTotals(state.events),

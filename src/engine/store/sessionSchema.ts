@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { conditionsSchema, sha256Schema } from './conditionsSchema';
+
+export { conditionsSchema, conditionPricesSchema, priceTierSchema, type SessionConditions } from './conditionsSchema';
 
 /**
  * The session log format: the one source for validation, TypeScript types and the published JSON Schema
@@ -58,6 +61,11 @@ export const introEventSchema = z.object({
     .object({ from: z.string(), summary: z.string() })
     .optional()
     .describe('this session continues another: the summary the model wrote of it, which opens this context'),
+  profiles: z
+    .object({})
+    .catchall(sha256Schema)
+    .optional()
+    .describe('the sha256 of each opening member\'s character file, as join events carry it for later members'),
 });
 export const humanSpeakEventSchema = z.object({
   ...eventBase,
@@ -92,7 +100,9 @@ export const joinEventSchema = z.object({
   ...eventBase,
   type: z.literal('join'),
   speaker: characterIdSchema,
-  profile_sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  profile_sha256: sha256Schema
+    .nullable()
+    .describe('null only for a rewind rejoin whose revision no record holds (a session logged before intro had profiles, its file gone)'),
   reason: z.enum(['rewind', 'refusal']).optional().describe('the roster went back to an earlier turn (a rewind, or a refused turn set aside)'),
 });
 export const leaveEventSchema = z.object({
@@ -106,7 +116,7 @@ export const reviseEventSchema = z.object({
   ...eventBase,
   type: z.literal('revise'),
   speaker: characterIdSchema,
-  profile_sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  profile_sha256: sha256Schema,
 });
 /** A keyed lorebook entry of a member's card was recalled into this turn's user message (once per session). */
 export const loreEventSchema = z.object({
@@ -168,6 +178,26 @@ export const refusalEventSchema = z.object({
   explanation: z.string().nullable(),
   partial_text: z.string().describe('the raw reply text that arrived before the refusal'),
 });
+const conditionPair = <T extends z.ZodType>(t: T) => z.object({ from: t, to: t });
+/** A condition changed mid-session (a different model on resume, the TTL toggled, new prices): each changed field, from and to. */
+export const conditionChangeEventSchema = z.object({
+  ...eventBase,
+  type: z.literal('condition-change'),
+  changes: z
+    .object({
+      model: conditionPair(z.string()).optional(),
+      max_tokens: conditionPair(z.number().int().positive()).optional(),
+      deliberation_depth: conditionPair(z.enum(['off', 'brief', 'full'])).optional(),
+      cache_ttl: conditionPair(z.enum(['5m', '1h'])).optional(),
+      sampling: conditionPair(z.object({}).catchall(z.number())).optional(),
+      system_sha256: conditionPair(sha256Schema).optional(),
+      prices: conditionPair(conditionsSchema.shape.prices).optional(),
+      engine_version: conditionPair(z.string()).optional(),
+      sdk_version: conditionPair(z.string()).optional(),
+    })
+    .refine((c) => Object.keys(c).length > 0, 'a condition change names at least one field'),
+});
+
 /** A closed session was continued in the same folder. */
 export const resumeEventSchema = z.object({ ...eventBase, type: z.literal('resume') });
 /**
@@ -200,6 +230,7 @@ export const interactiveEventSchema = z.discriminatedUnion('type', [
   refusalEventSchema,
   resumeEventSchema,
   supersedeEventSchema,
+  conditionChangeEventSchema,
 ]);
 
 export type SessionEvent = z.infer<typeof interactiveEventSchema>;
@@ -238,6 +269,7 @@ export const interactiveLogSchema = z.object({
   ended_at: isoTime.nullable(),
   model: z.string(),
   brief: briefRefSchema.nullable(),
+  conditions: conditionsSchema.optional().describe('the run\'s conditions (SPEC 9); absent only in logs written before they were recorded'),
   participants: z.array(participantSchema).min(2),
   events: z.array(interactiveEventSchema),
   totals: totalsSchema,

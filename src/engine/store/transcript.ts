@@ -227,6 +227,8 @@ function renderEvent(e: SessionEvent, nameOf: NameOf): string | null {
       return `**Error** (${inline(e.kind)}): ${inline(e.message)}`;
     case 'refusal': // a refused turn is always set aside, but a log may be hand-made
       return refusalLine(e);
+    case 'condition-change':
+      return `*Conditions changed: ${Object.entries(e.changes).map(([k, v]) => `${inline(k)} ${inline(conditionValue(v.from))} → ${inline(conditionValue(v.to))}`).join('; ')}.*`;
     case 'deliberation': // grouped by renderTurn
     case 'cost': // summed at the end of the turn
     case 'retry': // waiting out an API error says nothing about the conversation
@@ -245,6 +247,13 @@ function said(label: string, text: string): string {
 }
 
 const count = (n: number): string => n.toLocaleString('en-US');
+
+// Prices are an object: the transcript names their source; the log holds the rates.
+function conditionValue(v: unknown): string {
+  if (v === null) return 'none';
+  if (typeof v === 'object') return 'source' in v ? `rates from ${String((v as { source: unknown }).source)}` : JSON.stringify(v);
+  return String(v);
+}
 
 function costLine(t: Totals): string {
   const usd = t.usd === null ? 'price unknown' : `$${t.usd.toFixed(4)}`;
