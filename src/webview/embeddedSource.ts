@@ -1,11 +1,10 @@
-import { PAGE_DATA_ID, type MemberView, type SessionView, type SiteIndex, type Theme } from '../protocol';
-import { parsePageHead, parseViewEvents } from './pageData';
+import { PAGE_DATA_ID, type MemberView, type SiteIndex, type Theme } from '../protocol';
+import { parsePageHead, parseViewEvents, type UncheckedSessionView } from './pageData';
 import type { HostBridge, PanelUiState } from './hostBridge';
 import type { SessionEvent } from './sessionEvent';
 import type { SessionFacts, SessionSource, SessionTarget } from './sessionSource';
 
-/** A session's page data whose events are not validated yet (embeddedSource checks them slice by slice). */
-export type UncheckedSessionView = Omit<SessionView, 'events'> & { events: unknown[] };
+export type { UncheckedSessionView } from './pageData';
 
 /** What a page's inline data turned out to be: nothing (a live panel), valid data, or a reason it is unusable. */
 export type EmbeddedData =

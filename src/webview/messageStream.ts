@@ -1,30 +1,21 @@
 import type { StreamPart } from '../protocol';
 import type { SessionEvent } from './sessionEvent';
 import type { Announcer } from './announcer';
-import { el, formatTokens, formatUsd } from './elements';
+import { el } from './elements';
 import { BottomFollower } from './bottomFollower';
 import { glyphAvatar, paintMember, type MemberDirectory } from './members';
 import { renderMarkdown } from './safeMarkdown';
 import { StreamLayout } from './streamLayout';
 import { StreamedText } from './streamedText';
 import type { TurnLine } from './turnLine';
+import { addCall, fillTurnCost, type TurnCost } from './turnCost';
 
-type CostEvent = Extract<SessionEvent, { type: 'cost' }>;
 
 interface Spoken {
   body: StreamedText;
   main: HTMLElement;
   confirmed: boolean;
   announced: boolean;
-}
-
-interface TurnCost {
-  usd: number;
-  unknown: boolean;
-  input: number;
-  cacheWrite: number;
-  cacheRead: number;
-  output: number;
 }
 
 /**
@@ -259,17 +250,11 @@ export class MessageStream {
     this.scrollSoon();
   }
 
-  private addCost(ev: CostEvent): void {
-    const c = this.costs.get(ev.turn) ?? { usd: 0, unknown: false, input: 0, cacheWrite: 0, cacheRead: 0, output: 0 };
-    if (ev.usd === null) c.unknown = true;
-    else c.usd += ev.usd;
-    c.input += ev.input_tokens;
-    c.cacheWrite += ev.cache_creation_input_tokens;
-    c.cacheRead += ev.cache_read_input_tokens;
-    c.output += ev.output_tokens;
+  private addCost(ev: Extract<SessionEvent, { type: 'cost' }>): void {
+    const c = addCall(this.costs.get(ev.turn), ev);
     this.costs.set(ev.turn, c);
     const marker = this.floorMarkers.get(ev.turn);
-    if (marker) this.fillCost(marker, c);
+    if (marker) fillTurnCost(marker, c);
   }
 
   private floorReturns(turn: number): void {
@@ -281,21 +266,8 @@ export class MessageStream {
     this.floorMarkers.set(turn, cost);
     this.floorReturnRows.set(turn, marker);
     const c = this.costs.get(turn);
-    if (c) this.fillCost(cost, c);
+    if (c) fillTurnCost(cost, c);
     this.append(marker, turn);
-  }
-
-  private fillCost(node: HTMLElement, c: TurnCost): void {
-    const figure = c.unknown && c.usd === 0 ? '—' : `${formatUsd(c.usd)}${c.unknown ? '+' : ''}`;
-    node.textContent = figure;
-    node.title = `this turn: ${formatTokens(c.input)} in · ${formatTokens(c.cacheWrite)} cache write · ` +
-      `${formatTokens(c.cacheRead)} cache read · ${formatTokens(c.output)} out`;
-    const price = figure === '—' ? 'an unknown price' : c.unknown ? `at least ${formatUsd(c.usd)}` : formatUsd(c.usd);
-    const spoken = node.nextElementSibling;
-    if (spoken) {
-      spoken.textContent = `This turn cost ${price}: ${formatTokens(c.input)} input tokens, ${formatTokens(c.cacheWrite)} written to ` +
-        `the cache, ${formatTokens(c.cacheRead)} read from it, ${formatTokens(c.output)} output.`;
-    }
   }
 
   private note(text: string, kind: string): HTMLElement {

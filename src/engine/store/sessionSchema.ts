@@ -1,5 +1,10 @@
 import { z } from 'zod';
+import { batchLogSchema } from './batchLogSchema';
 import { conditionsSchema, sha256Schema } from './conditionsSchema';
+import { eventBase, isoTime, participantSchema } from './eventBase';
+
+export { batchEventSchema, batchLogSchema, batchSpeakEventSchema, thinkEventSchema, type BatchEvent, type BatchLog } from './batchLogSchema';
+export { participantSchema, type Participant } from './eventBase';
 
 export { conditionsSchema, conditionPricesSchema, priceTierSchema, type SessionConditions } from './conditionsSchema';
 
@@ -23,13 +28,6 @@ export const characterIdSchema = z
 /** The human's participant id. No character may use it. */
 export const HUMAN_ID = 'human';
 
-const isoTime = z.string().min(1).describe('ISO 8601 time');
-
-const eventBase = {
-  seq: z.number().int().positive().describe('1-based, strictly increasing across the whole log'),
-  at: isoTime,
-  turn: z.number().int().nonnegative().describe('the human turn this event belongs to; 0 = before the first turn'),
-};
 
 const usageFields = {
   input_tokens: z.number().int().nonnegative(),
@@ -239,16 +237,6 @@ export type CostEvent = z.infer<typeof costEventSchema>;
 /** An event before the store stamps it: seq and at are assigned on append. */
 export type NewEvent = SessionEvent extends infer E ? (E extends SessionEvent ? Omit<E, 'seq' | 'at'> : never) : never;
 
-export const participantSchema = z.object({
-  id: z.string().min(1),
-  name: z.string(),
-  kind: z.enum(['human', 'character']).optional(),
-  glyph: z.string().optional(),
-  color: z.string().optional(),
-  joined_turn: z.number().int().nonnegative().optional(),
-  left_turn: z.number().int().nonnegative().nullable().optional(),
-});
-export type Participant = z.infer<typeof participantSchema>;
 
 export const totalsSchema = z.object({
   ...usageFields,
@@ -279,38 +267,6 @@ export const interactiveLogSchema = z.object({
 });
 export type InteractiveLog = z.infer<typeof interactiveLogSchema>;
 
-/** Batch logs: a private thought of one of the two actors (never shown to the other). */
-export const thinkEventSchema = z.object({
-  ...eventBase,
-  type: z.literal('think'),
-  speaker: z.string().min(1),
-  text: z.string(),
-});
-/** Batch logs: what one actor said; `order` and `truncated` belong to interactive logs and are optional here. */
-export const batchSpeakEventSchema = z.object({
-  ...eventBase,
-  type: z.literal('speak'),
-  speaker: z.string().min(1),
-  text: z.string(),
-  order: z.number().int().positive().optional(),
-  truncated: z.boolean().optional(),
-});
-export const batchEventSchema = z.discriminatedUnion('type', [thinkEventSchema, batchSpeakEventSchema]);
-export type BatchEvent = z.infer<typeof batchEventSchema>;
-
-/** The older two-actor log written by the batch schemes: no `mode` (or `"batch"`), no totals. */
-export const batchLogSchema = z.object({
-  schema_version: z.number().int().positive().optional(),
-  mode: z.literal('batch').optional(),
-  session_id: z.string().min(1),
-  title: z.string().optional(),
-  started_at: isoTime,
-  ended_at: isoTime.nullable(),
-  model: z.string(),
-  participants: z.array(participantSchema).length(2),
-  events: z.array(batchEventSchema),
-});
-export type BatchLog = z.infer<typeof batchLogSchema>;
 
 /** Every log a session folder may hold; `mode` tells the two forms apart. */
 export const eventLogSchema = z.discriminatedUnion('mode', [interactiveLogSchema, batchLogSchema]);
