@@ -55,6 +55,28 @@ export default LinkifyIt;`,
   },
 };
 
+// markdown-it decodes named entities (`&copy;`) with the `entities` package's full HTML5 table, 18 KB of the
+// webview. Models write text, not entities; the common ones are decoded here and any other stays as written
+// (shown as text: never HTML either way). Numeric entities (`&#169;`) markdown-it decodes itself.
+const COMMON_ENTITIES = {
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', shy: '\u00ad', copy: '©', reg: '®', trade: '™',
+  hellip: '…', mdash: '—', ndash: '–', lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', laquo: '«', raquo: '»',
+  middot: '·', bull: '•', deg: '°', plusmn: '±', times: '×', divide: '÷', minus: '−', le: '≤', ge: '≥', ne: '≠',
+  euro: '€', pound: '£', yen: '¥', cent: '¢', sect: '§', para: '¶', larr: '←', rarr: '→', uarr: '↑', darr: '↓',
+  harr: '↔', frac12: '½', frac14: '¼', frac34: '¾', micro: 'µ', iexcl: '¡', iquest: '¿', zwj: '\u200d', zwnj: '\u200c',
+};
+const commonEntities = {
+  name: 'common-entities',
+  setup(b) {
+    b.onResolve({ filter: /^entities$/ }, () => ({ path: 'entities', namespace: 'common-entities' }));
+    b.onLoad({ filter: /.*/, namespace: 'common-entities' }, () => ({
+      contents: `const TABLE = ${JSON.stringify(COMMON_ENTITIES)};
+export function decodeHTMLStrict(s) { const m = /^&([a-zA-Z][a-zA-Z0-9]*);$/.exec(s); return m && Object.prototype.hasOwnProperty.call(TABLE, m[1]) ? TABLE[m[1]] : s; }`,
+      loader: 'js',
+    }));
+  },
+};
+
 const builds = [
   {
     ...common,
@@ -83,7 +105,15 @@ const builds = [
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
-    plugins: [stubLinkify],
+    plugins: [stubLinkify, commonEntities],
+  },  {
+    ...common,
+    entryPoints: ['src/webview/viewerMain.ts'],
+    outfile: path.join(outdir, 'viewer.js'),
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    plugins: [stubLinkify, commonEntities],
   },
 ];
 

@@ -24,6 +24,8 @@ export const RUNTIME_FILES = [
   'MARKETPLACE.md',
   'media/icon.png',
   'media/panel.css',
+  // the panel's summary dialog and charts
+  'media/viewer.css',
   // contributes.jsonValidation
   'schemas/event-log.schema.json',
   // "Dialogue: Create Sample Characters" copies these into the workspace
@@ -43,7 +45,7 @@ const ALLOWED = [
   /^extension\/package\.json$/,
   /^extension\/(LICENSE|LICENSE\.txt|changelog\.md|readme\.md)$/i,
   /^extension\/dist\/(extension|webview)\.js$/,
-  /^extension\/media\/(icon\.png|panel\.css)$/,
+  /^extension\/media\/(icon\.png|panel\.css|viewer\.css)$/,
   /^extension\/schemas\/event-log\.schema\.json$/,
   /^extension\/characters\/([a-z0-9-]+\.md|briefs\/[a-z0-9-]+\.md)$/,
   /^extension\/src\/extension\/walkthrough\/[A-Za-z]+\.md$/,
@@ -80,8 +82,9 @@ function main() {
   try {
     run(['--import', 'tsx', 'scripts/genSchema.ts'], root);
     run(['esbuild.mjs', '--production', '--outdir', path.join(stage, 'dist')], root);
-    // The CLI is not part of the extension (the extension never runs it).
+    // The CLI and the standalone pages' renderer are not part of the extension (it never runs them).
     fs.rmSync(path.join(stage, 'dist', 'cli.js'));
+    fs.rmSync(path.join(stage, 'dist', 'viewer.js'));
     for (const name of fs.readdirSync(path.join(stage, 'dist'))) {
       if (!BUNDLES.includes(name)) throw new Error(`unexpected build output dist/${name}`);
     }

@@ -1,5 +1,5 @@
-import { PAGE_DATA_ID, type MemberView, type SiteIndex, type Theme } from '../protocol';
-import { parsePageHead, parseViewEvents, type UncheckedSessionView } from './pageData';
+import type { MemberView, SiteIndex, Theme } from '../protocol';
+import { PAGE_DATA_ID, parsePageHead, parseViewEvents, type UncheckedSessionView } from './pageData';
 import type { HostBridge, PanelUiState } from './hostBridge';
 import type { SessionEvent } from './sessionEvent';
 import type { SessionFacts, SessionSource, SessionTarget } from './sessionSource';

@@ -7,6 +7,9 @@ import type { SessionEvent } from './sessionEvent';
 // scripts/genSchema.ts: the page's data is checked as strictly as the host's messages, with no zod in the bundle.
 const check = compileJsonSchema(schema as JsonSchema);
 
+/** The id of the page's inline data element; the same as protocol.ts's PAGE_DATA_ID (a test holds them equal). */
+export const PAGE_DATA_ID = 'dialogue-data';
+
 /** A session's page data whose events are not validated yet (embeddedSource checks them slice by slice). */
 export type UncheckedSessionView = Omit<SessionView, 'events'> & { events: unknown[] };
 

@@ -11,7 +11,7 @@ const ROOT = resolve(__dirname, '../..');
 /** The renderer as the exporter inlines it, from a fresh bundle of src/webview (so tests see current code). */
 export async function freshAssets(): Promise<ViewerAssets> {
   const dir = await buildWebviewBundle();
-  const script = await readFile(join(dir, 'webview.js'), 'utf8');
+  const script = await readFile(join(dir, 'viewer.js'), 'utf8');
   const styles = await Promise.all(viewerStyleFiles(ROOT).map((f) => readFile(f, 'utf8')));
   return viewerAssets(script, styles);
 }

@@ -57,16 +57,18 @@ export interface PanelPage {
 
 let bundleDir: Promise<string> | null = null;
 
-/** Bundles src/webview/main.ts once per process, like the `npm run build` webview entry. */
+/** Bundles the panel (main.ts) and the standalone pages (viewerMain.ts) once per process, as `npm run build` does. */
 export function buildWebviewBundle(): Promise<string> {
   bundleDir ??= (async () => {
     const dir = await mkdtemp(join(tmpdir(), 'dialogue-webview-'));
     process.once('exit', () => void rm(dir, { recursive: true, force: true }));
-    await esbuild.build({
-      entryPoints: [join(ROOT, 'src/webview/main.ts')],
-      outfile: join(dir, 'webview.js'),
-      bundle: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'silent', legalComments: 'none',
-    });
+    await Promise.all([['main.ts', 'webview.js'], ['viewerMain.ts', 'viewer.js']].map(([entry, out]) =>
+      esbuild.build({
+        entryPoints: [join(ROOT, 'src/webview', entry!)],
+        outfile: join(dir, out!),
+        bundle: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'silent', legalComments: 'none',
+      }),
+    ));
     return dir;
   })();
   return bundleDir;

@@ -5,10 +5,10 @@ import type { ViewerAssets } from './viewerPage';
 
 /** The stylesheets a standalone page inlines, in cascade order (paths from the package root). */
 const STYLES = [['media', 'panel.css'], ['media', 'viewer.css']] as const;
-const SCRIPT = ['dist', 'webview.js'] as const;
+const SCRIPT = ['dist', 'viewer.js'] as const;
 
 /**
- * The built renderer, read from the package root (`dist/webview.js` and `media/*.css`, both shipped in the
+ * The built renderer, read from the package root (`dist/viewer.js` and `media/*.css`, both shipped in the
  * package). The bundle's source-map comment is dropped: a page that stands alone has no map beside it.
  */
 export async function loadViewerAssets(packageRoot: string): Promise<ViewerAssets> {

@@ -10,7 +10,9 @@ import { promisify } from 'node:util';
 // regression, e.g. a value import that drags zod or the whole SDK back in, fails here with the sizes.
 const ROOT = path.join(__dirname, '..', '..', '..');
 const KB = 1024;
-const LIMITS_KB = { 'webview.js': 150, 'extension.js': 600 };
+// The extension grew from 563 to ~757 KB with experiments (yaml's document API), cards (fflate) and export;
+// zod (~450 KB unminified of it) is most of what remains. The guard sits just above today's size.
+const LIMITS_KB = { 'webview.js': 150, 'extension.js': 800 };
 
 describe('production bundles', function () {
   this.timeout(120_000);
