@@ -12,7 +12,6 @@ import { openWorkbench, reloadWindow, runCommand } from '../runInCodeServer';
 import { setup } from '../standInSetup';
 import { startUiSession, UI_ENV, type UiSession } from '../uiSession';
 import { describeViolations, runAxe } from '../../webview/axeCheck';
-import { focusRingOf, isVisibleRing } from '../../webview/focusRing';
 import { DialoguePanel, journalEvents, onlySessionFolder, saveScreenshot, startPanelFromPalette } from './dialoguePanel';
 
 describe('Dialogue panel in the real workbench', function () {
@@ -82,13 +81,12 @@ describe('Dialogue panel in the real workbench', function () {
     await shot('05-turn');
   });
 
-  it('passes axe-core inside the panel\'s frame after a full turn, drawer open; focus rings show', async () => {
+  it('passes axe-core inside the panel\'s frame after a full turn, drawer open', async () => {
     const frame = await panel.contentFrame();
     const violations = await runAxe(frame);
     assert.equal(violations.length, 0, describeViolations(violations));
-    await panel.button('Deliberation').focus();
-    const ring = await focusRingOf(frame);
-    assert.ok(isVisibleRing(ring), `focus ring on the Deliberation toggle: ${JSON.stringify(ring)}`);
+    // Focus rings are checked by keyboard in every look in test/webview (accessibility.test.ts, keyboardOnly.test.ts);
+    // here, after mouse use, a focus() from script shows none by :focus-visible's rules, so only axe runs.
   });
 
   it('addresses one member with an @ chip: only Oskar answers, with no confer', async () => {
