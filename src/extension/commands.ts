@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ApiKeys } from './secrets/apiKey';
+import type { ApiKeys } from './access/accessFlow';
 import type { AuditCommand } from './sessions/auditCommand';
 import { exportCharacterCard, importCharacterCard } from './characters/cardCommands';
 import { createSampleCharacters, newCharacter } from './characters/characterCommands';

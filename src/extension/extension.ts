@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ApiKeys } from './secrets/apiKey';
+import { ApiKeys } from './access/accessFlow';
 import { AuditCommand } from './sessions/auditCommand';
 import { CharacterLibrary } from './characters/characterWatcher';
 import { registerCommands } from './commands';

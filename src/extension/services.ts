@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { ApiKeys } from './secrets/apiKey';
+import type { ApiKeys } from './access/accessFlow';
 import type { CharacterLibrary } from './characters/characterWatcher';
 import type { RedactingLog } from './logSink';
 import type { OpenPanelRegistry } from './panel/openPanels';

@@ -6,7 +6,7 @@ import {
   resolveApiKey,
   storeApiKey,
   validateApiKeyInput,
-} from '../../../src/extension/secrets/apiKeyStore';
+} from '../../../src/extension/access/accessStore';
 import { redactingLog, redactSecrets } from '../../../src/extension/logSink';
 import { ArrayLog, MemorySecrets } from './extensionFakes';
 

@@ -1,4 +1,4 @@
-// Room `extension/secrets`: the API key in SecretStorage (with the environment fallback) and its redaction.
+// Room `extension/access`: the API key in SecretStorage (with the environment fallback) and its redaction.
 // May import: the extension's log sink only.
 import * as vscode from 'vscode';
 import {
@@ -10,7 +10,7 @@ import {
   storeApiKey,
   validateApiKeyInput,
   type ResolvedApiKey,
-} from './apiKeyStore';
+} from './accessStore';
 import type { RedactingLog } from '../logSink';
 
 /**
