@@ -65,6 +65,9 @@ export class PanelApp {
     this.notices = new Notices((action) => (action === 'editRefused' ? this.editRefused() : host.post({ type: 'action', action })), carryOver, () => this.composer.focus());
     this.rewind = new RewindDialog(this.members, (turn) => {
       if (!this.answering && !this.readOnly) host.post({ type: 'rewind', turn });
+      // The dialog hands focus back to the "Rewind to here" that opened it, which the rewind hides (its turn is
+      // now the last): the composer is where the researcher goes on from the turn rewound to.
+      this.composer.focus();
     });
     this.composer = new Composer(this.members, {
       say: (text, target) => host.post({ type: 'say', text, target }),
@@ -227,6 +230,8 @@ export class PanelApp {
     if (moves) {
       const before = this.tools.lastLive;
       this.tools.refresh(focused);
+      // The tools leave the page while a new turn has no floor yet (after Regenerate): focus to the composer.
+      if (focused && !stillFocusable(focused)) this.composer.focus();
       // An edit in progress was of the line that was last; once another is last, it no longer applies.
       if (this.tools.lastLive !== before) this.composer.cancelEdit();
     }
@@ -238,6 +243,7 @@ export class PanelApp {
   }
 
   private setAnswering(answering: boolean): void {
+    const focused = document.activeElement;
     this.answering = answering;
     if (!answering) {
       this.stream.settle();
@@ -249,6 +255,10 @@ export class PanelApp {
     this.notices.setAnswering(answering);
     this.tools.setEnabled(!answering && !this.readOnly);
     if (answering) this.rewind.close();
+    // Regenerate, Rewind or Stop pressed from the keyboard are disabled or hidden by the change they asked
+    // for, which drops focus to <body>; the composer is where a keyboard user carries on (Esc stops from there).
+    // (Checked on the element itself: the browser moves focus off a disabled control only at its next update.)
+    if (focused instanceof HTMLElement && focused !== document.body && !stillFocusable(focused)) this.composer.focus();
   }
 
   private setReadOnly(readOnly: boolean, canContinue: boolean): void {
@@ -273,4 +283,9 @@ export class PanelApp {
     document.body.classList.remove(...THEME_CLASSES);
     document.body.classList.add(`theme-${theme}`);
   }
+}
+
+/** Whether `element` can still hold focus: in the document, shown and not disabled. */
+function stillFocusable(element: HTMLElement): boolean {
+  return element.isConnected && !(element as HTMLButtonElement).disabled && element.checkVisibility();
 }

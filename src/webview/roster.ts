@@ -18,6 +18,8 @@ export class Roster {
   readonly element = el('ul', { class: 'roster-chips', 'aria-label': 'Panel members' });
   private readonly addButton = el('button', {
     class: 'add-member', type: 'button', 'aria-label': 'Add character', 'aria-haspopup': 'menu', 'aria-expanded': 'false',
+    // Keyed like the chips' buttons: the rebuild moves ⊕'s item, and a moved element loses focus.
+    'data-focus-key': 'add',
     title: 'Add a character from the library',
   }, '⊕');
   private readonly menu = el('div', { class: 'add-menu', role: 'menu', 'aria-label': 'Character library', hidden: true });
@@ -60,7 +62,19 @@ export class Roster {
     if (!this.readOnly) chips.push(this.addItem);
     if (this.menu.hidden === false) this.fillMenu();
     this.element.replaceChildren(...chips);
-    if (focusKey) this.element.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focusKey)}"]`)?.focus();
+    if (focusKey) this.refocus(focusKey);
+  }
+
+  /**
+   * Puts focus back on the control that had it before the rebuild. A ✕ just pressed comes back disabled (the
+   * member is leaving), and a disabled button cannot hold focus: focus moves on to the next control in the
+   * strip (⊕ at the end) rather than falling to <body>, where a keyboard user would have to start over.
+   */
+  private refocus(focusKey: string): void {
+    const keyed = [...this.element.querySelectorAll<HTMLButtonElement>('button[data-focus-key]')];
+    const at = keyed.findIndex((b) => b.dataset.focusKey === focusKey);
+    if (at < 0) return;
+    keyed.slice(at).find((b) => !b.disabled)?.focus();
   }
 
   private chip(m: MemberView, staying: number): HTMLElement {

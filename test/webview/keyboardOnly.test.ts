@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { WebviewMessage } from '../../src/protocol';
 import { focusRingOf, isVisibleRing } from './focusRing';
-import { eventMessage, initMessage, regeneratedEvents } from './panelFixtures';
+import { CAST, eventMessage, initMessage, LIBRARY, regeneratedEvents } from './panelFixtures';
 import type { PanelPage } from './panelHarness';
 import { part, usePanelPage } from './panelSuite';
 
@@ -74,6 +74,9 @@ describe('panel webview: keyboard only', function () {
     mark = panel.posted().length;
     await press('Enter');
     assert.deepEqual(await lastPosted('retire', mark), { type: 'retire', id: 'ilse' });
+    // The host answers with the cast: Ilse's ✕ comes back disabled (she is leaving), so focus moves on to ⊕.
+    await panel.post({ type: 'cast', cast: CAST.map((m) => (m.id === 'ilse' ? { ...m, pending: 'retire' as const } : m)), library: LIBRARY });
+    assert.equal(await activeName(), 'Add character', 'focus moved on from the disabled ✕, not dropped to <body>');
     await tabTo('Add character');
     await press('Enter');
     assert.match(await activeName(), /Tomás Reyes/, 'the menu opens on its first item');
@@ -82,12 +85,27 @@ describe('panel webview: keyboard only', function () {
     await press('Enter');
     assert.deepEqual(await lastPosted('add', mark), { type: 'add', id: 'june' });
     assert.equal(await activeName(), 'Add character', 'focus back on ⊕');
+    const june = LIBRARY.find((m) => m.id === 'june')!;
+    await panel.post({ type: 'cast', cast: [...CAST.map((m) => (m.id === 'ilse' ? { ...m, pending: 'retire' as const } : m)), { ...june, pending: 'join' as const }], library: LIBRARY });
+    assert.equal(await activeName(), 'Add character', 'still on ⊕ once the host has rebuilt the roster');
 
     // Regenerate the last live turn.
     await tabTo('Regenerate');
     mark = panel.posted().length;
     await press('Enter');
     await lastPosted('regenerate', mark);
+    // The host answers as it does in VS Code: turn 5 set aside (the tools move to turn 4's floor, focus with
+    // them), the new sample's line (no floor yet: the tools leave the page), then answering. Focus is never
+    // dropped to <body>: it goes to the composer while the new sample streams.
+    await panel.post(eventMessage({ type: 'supersede', turn: 6, reason: 'regenerate', turns: [5] }, 43));
+    assert.equal(await activeName(), 'Regenerate', 'focus stays on the tools as they move');
+    await panel.post(eventMessage({ type: 'human-speak', turn: 6, text: 'what about the cranes?', target: 'oskar', redo: 'regenerate', redo_of: 5 }, 44));
+    assert.equal(await activeName(), 'Message the panel', 'the tools left the page: focus in the composer');
+    await panel.post({ type: 'answering', answering: true });
+    assert.equal(await activeName(), 'Message the panel', 'focus in the composer while the new sample streams');
+    await panel.post(eventMessage({ type: 'floor', turn: 6 }, 45));
+    await panel.post({ type: 'answering', answering: false });
+    await tabTo('Regenerate', true);
 
     // Rewind: the dialog opens on Cancel; Esc closes it and focus returns to the button that opened it.
     await tabTo('Rewind to here');
@@ -104,6 +122,7 @@ describe('panel webview: keyboard only', function () {
     mark = panel.posted().length;
     await press('Enter');
     assert.deepEqual(await lastPosted('rewind', mark), { type: 'rewind', turn: 1 });
+    assert.equal(await activeName(), 'Message the panel', 'after the rewind the floor is the researcher\'s: focus in the composer');
 
     // Banners: reached by Tab, acted on with Enter; dismissing the one in focus moves focus on, not to <body>.
     await panel.post({ type: 'banner', level: 'error', message: 'The API key was rejected (401).', actions: ['setApiKey'] });
