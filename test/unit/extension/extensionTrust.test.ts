@@ -12,10 +12,12 @@ const REPO = path.join(__dirname, '..', '..', '..');
 after(removeTempDirs);
 
 describe('extension: workspace trust', () => {
-  it('an untrusted workspace cannot set the model, output limit, prices or spending cap (restricted configurations)', () => {
+  it('an untrusted workspace cannot set the models, output limit, prices, spending cap or keep-warm pings (restricted configurations)', () => {
     const pkg = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } } };
     const restricted = pkg.capabilities.untrustedWorkspaces.restrictedConfigurations;
-    for (const key of ['dialogue.baseUrl', 'dialogue.charactersFolder', 'dialogue.sessionsFolder', 'dialogue.model', 'dialogue.maxTokens', 'dialogue.prices', 'dialogue.budgetUsd']) {
+    for (const key of ['dialogue.baseUrl', 'dialogue.charactersFolder', 'dialogue.sessionsFolder', 'dialogue.model', 'dialogue.maxTokens', 'dialogue.prices', 'dialogue.budgetUsd',
+      // Each of these spends the user's money: another model on refusal, pings while the panel is idle.
+      'dialogue.fallbackModel', 'dialogue.cacheWarmth', 'dialogue.keepWarmMinutes']) {
       assert.ok(restricted.includes(key), `${key} is not restricted`);
     }
   });
