@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { PageData } from '../../protocol';
+import { escapeHtml, renderHtmlShell } from './htmlShell';
 
 /** The renderer a page inlines: the webview bundle and its stylesheets, as built by `npm run build`. */
 export interface ViewerAssets {
@@ -11,10 +12,6 @@ export interface ViewerAssets {
 
 /** The `<meta>` a page carries with the hash of what it was made from (the site skips pages that match). */
 export const SOURCE_META = 'dialogue-source';
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
 
 function cspHash(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
@@ -43,31 +40,26 @@ function assertInlineable(text: string, tag: 'script' | 'style'): void {
 export function renderViewerPage(data: PageData, title: string, assets: ViewerAssets, sourceStamp: string): string {
   for (const s of assets.styles) assertInlineable(s, 'style');
   assertInlineable(assets.script, 'script');
-  const csp = [
-    "default-src 'none'",
-    `script-src ${cspHash(assets.script)}`,
-    `style-src ${assets.styles.map(cspHash).join(' ')}`,
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="${SOURCE_META}" content="${escapeHtml(sourceStamp)}">
-<title>${escapeHtml(title)}</title>
-${assets.styles.map((s) => `<style>${s}</style>`).join('\n')}
-</head>
-<body class="theme-cream" data-title="${escapeHtml(title)}">
-<div id="app"></div>
-<script type="application/json" id="dialogue-data">${inertJson(data)}</script>
-<script>${assets.script}</script>
-</body>
-</html>
-`;
+  return renderHtmlShell({
+    csp: [
+      "default-src 'none'",
+      `script-src ${cspHash(assets.script)}`,
+      `style-src ${assets.styles.map(cspHash).join(' ')}`,
+      "base-uri 'none'",
+      "form-action 'none'",
+    ],
+    head: [
+      '<meta name="referrer" content="no-referrer">',
+      `<meta name="${SOURCE_META}" content="${escapeHtml(sourceStamp)}">`,
+      ...assets.styles.map((s) => `<style>${s}</style>`),
+    ],
+    title,
+    bodyClass: 'theme-cream',
+    body: [
+      `<script type="application/json" id="dialogue-data">${inertJson(data)}</script>`,
+      `<script>${assets.script}</script>`,
+    ],
+  });
 }
 
 /** The stamp of a page: what it was rendered from (the log's bytes and the renderer), as hex sha256. */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { escapeHtml, renderHtmlShell } from '../../engine/export/htmlShell';
 import type { Theme } from '../../protocol';
 
 /** Inputs for the panel page; every string is used verbatim by the caller, escaped here. */
@@ -19,15 +20,6 @@ export interface WebviewHtmlOptions {
 }
 
 const THEMES: readonly Theme[] = ['cream', 'light', 'dark', 'eink', 'vscode'];
-
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 // `;` would end the directive and let the caller's string start another (e.g. script-src 'unsafe-inline'),
 // and a quoted keyword would widen this one; a plain space-separated list of sources is all that may pass.
@@ -54,28 +46,22 @@ export function renderWebviewHtml(o: WebviewHtmlOptions): string {
   const source = cspSources(o.cspSource);
   if (!/^[A-Za-z0-9+/=_-]+$/.test(o.nonce)) throw new Error('nonce must be base64');
   const theme: Theme = THEMES.includes(o.theme) ? o.theme : 'cream';
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${o.nonce}'`,
-    `style-src ${source}`,
-    `img-src ${source} data:`,
-    `font-src ${source}`,
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${escapeHtml(o.styleUri)}">
-${o.viewerStyleUri ? `<link rel="stylesheet" href="${escapeHtml(o.viewerStyleUri)}">\n` : ''}<title>${escapeHtml(o.title)}</title>
-</head>
-<body class="theme-${theme}" data-title="${escapeHtml(o.title)}">
-<div id="app"></div>
-<script nonce="${escapeHtml(o.nonce)}" src="${escapeHtml(o.scriptUri)}"></script>
-</body>
-</html>
-`;
+  return renderHtmlShell({
+    csp: [
+      "default-src 'none'",
+      `script-src 'nonce-${o.nonce}'`,
+      `style-src ${source}`,
+      `img-src ${source} data:`,
+      `font-src ${source}`,
+      "base-uri 'none'",
+      "form-action 'none'",
+    ],
+    head: [
+      `<link rel="stylesheet" href="${escapeHtml(o.styleUri)}">`,
+      ...(o.viewerStyleUri ? [`<link rel="stylesheet" href="${escapeHtml(o.viewerStyleUri)}">`] : []),
+    ],
+    title: o.title,
+    bodyClass: `theme-${theme}`,
+    body: [`<script nonce="${escapeHtml(o.nonce)}" src="${escapeHtml(o.scriptUri)}"></script>`],
+  });
 }
