@@ -231,7 +231,9 @@ export class PanelApp {
       const before = this.tools.lastLive;
       this.tools.refresh(focused);
       // The tools leave the page while a new turn has no floor yet (after Regenerate): focus to the composer.
-      if (focused && !stillFocusable(focused)) this.composer.focus();
+      // (What holds focus now is checked, not `focused`: a sample step at its end hands focus to the other step.)
+      const holder = document.activeElement;
+      if (focused && !(holder instanceof HTMLElement && holder !== document.body && stillFocusable(holder))) this.composer.focus();
       // An edit in progress was of the line that was last; once another is last, it no longer applies.
       if (this.tools.lastLive !== before) this.composer.cancelEdit();
     }
