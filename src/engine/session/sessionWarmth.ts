@@ -1,3 +1,4 @@
+import type { Meter } from '../../protocol';
 import type { ModelClient } from '../model/modelCall';
 import type { CacheTtl, MegapromptRequest, PromptContext } from '../prompt/promptLayout';
 import type { SessionMeter } from '../cost/sessionMeter';
@@ -52,6 +53,21 @@ export class SessionWarmth {
   /** Re-reads the policy from the session's options (a settings change). */
   refreshPolicy(): void {
     this.keeper.setPolicy(policyFor(this.host.opts));
+  }
+
+  /**
+   * The sub-strip's meter, following what the policy actually does: under auto the TTL it chose for this gap (or
+   * would choose for a cold write, which is then priced at it), and under keep-warm or auto whether it pings.
+   */
+  meter(now: number): Meter {
+    const state = this.host.meterState;
+    const context = state.meter(now).contextTokens;
+    const warm = state.isWarm(now);
+    const autoTtl = this.mode !== 'auto' || context === 0 ? undefined
+      : warm && this.last ? this.last.ttl : this.keeper.ttlFor(context, context, this.host.opts.cacheTtl);
+    const base = state.meter(now, autoTtl ?? this.host.opts.cacheTtl);
+    const plan = warm && !this.host.answering ? this.keeper.plan() : null;
+    return { ...base, ...(autoTtl ? { autoTtl } : {}), ...(plan ? { keepingWarm: plan } : {}) };
   }
 
   /** Before a turn's call: stop pinging, and choose the TTL the call caches with. */

@@ -33,6 +33,8 @@ export class WarmthKeeper {
   private watched: Watched | null = null;
   private lastTurnAt: number | null = null;
   private cancelTimer: (() => void) | null = null;
+  /** The ping point the timer waits for (while one is scheduled). */
+  private next: { index: number; due: number } | null = null;
   private inFlight: { abort: AbortController; done: Promise<void> } | null = null;
   private count = 0;
 
@@ -60,6 +62,24 @@ export class WarmthKeeper {
     const rates = this.host.rates(promptTokens);
     if (!rates) return configured;
     return this.policy.ttlFor({ promptTokens, writeTokens, rates }, configured);
+  }
+
+  /**
+   * What happens to the cached prefix now the panel is idle: 'pinging' when the policy will refresh it at the
+   * next ping point, 'expiring' when it lets it go (declined, past the limit, a call refused, a failed ping, Stop).
+   * Asks the policy about the next point ahead of time; policies decide from what they know now, so the answer
+   * is the one it will give then. Null before the first turn and under `off`.
+   */
+  plan(): 'pinging' | 'expiring' | null {
+    if (this.policy.mode === 'off' || this.lastTurnAt === null) return null;
+    const w = this.watched;
+    const next = this.next;
+    if (w && this.inFlight) return 'pinging';
+    if (!w || !next || !this.cancelTimer) return 'expiring';
+    const rates = this.host.rates(w.promptTokens);
+    if (!rates || !this.host.canCall()) return 'expiring';
+    const point = { index: next.index, elapsedMs: next.due - w.sentAt, prefixTokens: w.promptTokens, ttl: w.ttl, rates };
+    return this.policy.shouldPing(point) ? 'pinging' : 'expiring';
   }
 
   /** A turn's call is about to start: stop pinging (waiting out a ping already on the wire) and learn the gap. */
@@ -97,6 +117,7 @@ export class WarmthKeeper {
     const w = this.watched;
     if (!w || this.policy.mode === 'off') return;
     const due = refreshedAt + pingIntervalMs(w.ttl);
+    this.next = { index, due };
     this.cancelTimer = this.host.clock.setTimer(Math.max(0, due - this.host.clock.now()), () => this.pingPoint(w, index));
   }
 
