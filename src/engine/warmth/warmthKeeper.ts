@@ -1,7 +1,7 @@
 import type { CacheTtl } from '../prompt/promptLayout';
 import type { Clock } from './clock';
 import { pingIntervalMs, type CacheRates } from './gapCost';
-import type { WarmthPolicy } from './policies';
+import type { Anchor, TurnFacts, WarmthPolicy } from './policies';
 
 /** What the keeper needs from its session. */
 export interface KeeperHost {
@@ -22,6 +22,8 @@ interface Watched {
   sentAt: number;
   promptTokens: number;
   ttl: CacheTtl;
+  /** an older 1-hour entry the next turn could fall back on (`expiresInMs` from `sentAt`). */
+  anchor?: Anchor;
 }
 
 /**
@@ -57,11 +59,11 @@ export class WarmthKeeper {
     if (policy.mode === 'off') this.pause();
   }
 
-  /** The TTL for the call about to be sent; `writeTokens` is what it will write (all of it when cold). */
-  ttlFor(promptTokens: number, writeTokens: number, configured: CacheTtl): CacheTtl {
-    const rates = this.host.rates(promptTokens);
+  /** The TTL for the call about to be sent (`writeTokens`: what it will write; see TurnFacts). */
+  ttlFor(turn: Omit<TurnFacts, 'rates'>, configured: CacheTtl): CacheTtl {
+    const rates = this.host.rates(turn.promptTokens);
     if (!rates) return configured;
-    return this.policy.ttlFor({ promptTokens, writeTokens, rates }, configured);
+    return this.policy.ttlFor({ ...turn, rates }, configured);
   }
 
   /**
@@ -78,7 +80,7 @@ export class WarmthKeeper {
     if (!w || !next || !this.cancelTimer) return 'expiring';
     const rates = this.host.rates(w.promptTokens);
     if (!rates || !this.host.canCall()) return 'expiring';
-    const point = { index: next.index, elapsedMs: next.due - w.sentAt, prefixTokens: w.promptTokens, ttl: w.ttl, rates };
+    const point = { index: next.index, elapsedMs: next.due - w.sentAt, prefixTokens: w.promptTokens, ttl: w.ttl, rates, ...(w.anchor ? { anchor: w.anchor } : {}) };
     return this.policy.shouldPing(point) ? 'pinging' : 'expiring';
   }
 
@@ -94,8 +96,8 @@ export class WarmthKeeper {
   }
 
   /** The turn's call went out at `sentAt` and cached `promptTokens` under `ttl`: watch it until the next turn. */
-  turnSent(sentAt: number, promptTokens: number, ttl: CacheTtl): void {
-    this.watched = { sentAt, promptTokens, ttl };
+  turnSent(sentAt: number, promptTokens: number, ttl: CacheTtl, anchor?: Anchor): void {
+    this.watched = { sentAt, promptTokens, ttl, ...(anchor ? { anchor } : {}) };
     this.schedule(1, sentAt);
   }
 
@@ -126,7 +128,7 @@ export class WarmthKeeper {
     if (this.watched !== w) return;
     const rates = this.host.rates(w.promptTokens);
     const now = this.host.clock.now();
-    const point = { index, elapsedMs: now - w.sentAt, prefixTokens: w.promptTokens, ttl: w.ttl, rates: rates! };
+    const point = { index, elapsedMs: now - w.sentAt, prefixTokens: w.promptTokens, ttl: w.ttl, rates: rates!, ...(w.anchor ? { anchor: w.anchor } : {}) };
     if (!rates || !this.host.canCall() || !this.policy.shouldPing(point)) {
       this.watched = null;
       return;
