@@ -87,7 +87,8 @@ export function bestPlan(dist: GapDistribution, o: { from: number; ttl: CacheTtl
   const cond = (ms: number): number => (given <= 0 ? 0 : Math.min(1, dist.survival(ms) / given));
   const ping = pingUsd(o.prefixTokens, o.rates);
   const rewrite = rewriteExcessUsd(o.prefixTokens, o.rates);
-  // With an anchor, a gap that outlives the entry (at `ms`) but not the anchor re-writes only what lies past it.
+  // With an anchor, a gap that outlives the entry (at `ms`) but not the anchor re-writes only what lies past it;
+  // priced at the 1-hour rate, because the turn that finds only the anchor is the one that renews it.
   const anchor = o.anchor && o.anchor.tokens < o.prefixTokens ? o.anchor : null;
   const rewriteTail = anchor ? rewriteExcessUsd(o.prefixTokens - anchor.tokens, o.rates, '1h') : rewrite;
   const expired = (ms: number): number => {
@@ -111,8 +112,10 @@ const MAX_PLANNED_PINGS = 300;
 
 /**
  * `auto`: per gap, the choice with the least expected cost under the researcher's think times (ThinkTimes:
- * this and earlier sessions, with a prior). At each turn it compares the best 5-minute plan (let it expire, or
- * ping k times) with the 1-hour TTL (its premium on what this call writes, then the best 1-hour plan). At each
+ * this and earlier sessions, with a prior). A 1-hour write leaves an anchor the API keeps after later 5-minute
+ * writes, so a break after a 5-minute turn costs only a re-write of the tails since the anchor. At each turn it
+ * weighs the best 5-minute plan (let it expire, or ping k times; a miss re-writes the tails past the anchor)
+ * against renewing the anchor (the premium on this call's write), by the replacement rule in `ttlFor`. At each
  * ping point it plans again knowing the researcher is still away, so a long absence stops the pinging.
  */
 export class AutoPolicy implements WarmthPolicy {
