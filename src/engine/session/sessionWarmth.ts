@@ -61,7 +61,7 @@ export class SessionWarmth {
 
   /** Re-reads the policy from the session's options (a settings change). */
   refreshPolicy(): void {
-    this.keeper.setPolicy(policyFor(this.host.opts));
+    this.keeper.setPolicy(policyFor(this.host.opts, this.keeper.gaps));
   }
 
   /**
@@ -73,10 +73,19 @@ export class SessionWarmth {
     const context = state.meter(now).contextTokens;
     const warm = state.isWarm(now);
     const autoTtl = this.mode !== 'auto' || context === 0 ? undefined
-      : warm && this.last ? this.last.ttl : this.keeper.ttlFor({ promptTokens: context, writeTokens: context }, this.host.opts.cacheTtl);
-    const base = state.meter(now, autoTtl ?? this.host.opts.cacheTtl);
+      : warm && this.last ? this.last.ttl : this.coldTtl(now, context);
+    // Once cold, a live anchor means the next turn writes only what lies past it.
+    const anchor = warm ? null : this.reachableAnchor(now);
+    const base = state.meter(now, autoTtl ?? this.host.opts.cacheTtl, anchor ? context - anchor.tokens : context);
     const plan = warm && !this.host.answering ? this.keeper.plan() : null;
     return { ...base, ...(autoTtl ? { autoTtl } : {}), ...(plan ? { keepingWarm: plan } : {}) };
+  }
+
+  /** The TTL auto would pick now for the next turn's write, the cache being cold (from the anchor if one lives). */
+  private coldTtl(now: number, context: number): CacheTtl {
+    const a = this.reachableAnchor(now);
+    const facts = { promptTokens: context, writeTokens: a ? context - a.tokens : context };
+    return this.keeper.ttlFor(a ? { ...facts, anchor: { tokens: a.tokens, expiresInMs: TTL_MS['1h'] } } : facts, this.host.opts.cacheTtl);
   }
 
   /** Before a turn's call: stop pinging, and choose the TTL the call caches with. */
@@ -159,9 +168,10 @@ export class SessionWarmth {
   }
 }
 
-function policyFor(o: ResumeOptions) {
+/** `seen`: the gaps this session has shown so far (after the history, as the most recent). */
+function policyFor(o: ResumeOptions, seen: readonly number[] = []) {
   return warmthPolicy(o.warmth ?? 'off', {
     ...(o.keepWarmMinutes !== undefined ? { keepWarmMinutes: o.keepWarmMinutes } : {}),
-    ...(o.thinkTimeHistory ? { history: o.thinkTimeHistory } : {}),
+    history: [...(o.thinkTimeHistory ?? []), ...seen],
   });
 }

@@ -39,6 +39,8 @@ export class WarmthKeeper {
   private next: { index: number; due: number } | null = null;
   private inFlight: { abort: AbortController; done: Promise<void> } | null = null;
   private count = 0;
+  /** Gaps seen in this process, so a policy set mid-session (a settings change) starts knowing them. */
+  private readonly observed: number[] = [];
 
   constructor(
     private policy: WarmthPolicy,
@@ -47,6 +49,11 @@ export class WarmthKeeper {
 
   get mode(): WarmthPolicy['mode'] {
     return this.policy.mode;
+  }
+
+  /** The gaps between turns seen so far in this process (ms, oldest first). */
+  get gaps(): readonly number[] {
+    return this.observed;
   }
 
   /** Pings sent in this process (the meter counts them from the log). */
@@ -90,7 +97,10 @@ export class WarmthKeeper {
     this.cancelTimer = null;
     if (this.inFlight) await this.inFlight.done;
     const now = this.host.clock.now();
-    if (this.lastTurnAt !== null) this.policy.noteGap(now - this.lastTurnAt);
+    if (this.lastTurnAt !== null) {
+      this.policy.noteGap(now - this.lastTurnAt);
+      this.observed.push(now - this.lastTurnAt);
+    }
     this.lastTurnAt = now;
     this.watched = null;
   }

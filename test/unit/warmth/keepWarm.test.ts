@@ -173,6 +173,9 @@ describe('keep-warm against the stand-in on a manual clock', () => {
     assert.ok(anchor, `an anchor was written (${sent.map((x) => x.ttl).join(' ')})`);
     await clock.advance(20 * MIN);
     assert.equal(pings(s).length, 0, 'a re-write of a few tails is cheaper than pinging the whole context');
+    const cold = s.meter();
+    const rate = cold.autoTtl === '1h' ? 6 : 3.75;
+    assert.ok(Math.abs(cold.coldWriteUsd! - ((cold.contextTokens - anchor.prompt) * rate) / 1e6) < 1e-12, 'the meter prices the cold write from the anchor');
     await s.say('Back after a break.', null);
     const after = rig.api.requests.at(-1)!.usage!;
     assert.equal(after.cache_read_input_tokens, anchor.prompt, 'read up to the anchor');

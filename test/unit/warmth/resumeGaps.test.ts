@@ -87,4 +87,19 @@ describe("auto reads a resumed session's own think times", () => {
     assert.equal(lastTtl(rig.api.requests.at(-1)!.body), '5m');
     await fresh.close();
   });
+  it('switched to auto mid-session, it already knows the gaps this session has shown', async () => {
+    for (const [gap, want] of [[20 * MIN, '1h'], [30_000, '5m']] as const) {
+      const s = await PanelSession.start(options({ warmth: 'off', thinkTimeHistory: [] }));
+      for (let i = 0; i < 8; i++) {
+        await s.say(`Line ${i + 1}.`, null);
+        await clock.advance(gap);
+      }
+      s.setWarmth('auto');
+      await s.say('Now with auto.', null);
+      await clock.advance(MIN);
+      await s.say('And again.', null);
+      assert.equal(lastTtl(rig.api.requests.at(-1)!.body), want, `gaps of ${gap / 1000} s`);
+      await s.close();
+    }
+  });
 });
