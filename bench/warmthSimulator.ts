@@ -1,6 +1,6 @@
 import { TTL_MS, pingIntervalMs, pingUsd, turnUsd, type CacheRates } from '../src/engine/warmth/gapCost';
-import type { OracleChoice, TurnShape } from '../src/engine/warmth/oracle';
-import type { WarmthPolicy } from '../src/engine/warmth/policies';
+import { LOOKBACK_TURNS, type OracleChoice, type TurnShape } from '../src/engine/warmth/oracle';
+import type { Anchor, WarmthPolicy } from '../src/engine/warmth/policies';
 import type { CacheTtl } from '../src/engine/prompt/promptLayout';
 import { thinkTimes, type TraceName } from './warmthTraces';
 
@@ -43,36 +43,54 @@ export interface SimResult {
 export type Chooser = Pick<WarmthPolicy, 'ttlFor' | 'shouldPing' | 'noteGap'>;
 
 /**
- * Replays a session through a policy against a simulated cache: the entry the last call wrote, with its
- * expiry, refreshed by each ping. The cost of each call comes from the price table; nothing here decides.
+ * Replays a session through a policy against a simulated cache with the API's rules (as the stand-in has them):
+ * each call leaves an entry for its prompt under its TTL; a call reads the longest live entry within the
+ * look-back and refreshes only that one; a ping reads (and refreshes) the last turn's entry. So an older 1-hour
+ * entry (an anchor) outlives the 5-minute ones written after it. Nothing here decides: the policy is asked as
+ * the engine asks it, and the cost of each call comes from the price table.
  */
 export function simulate(turns: readonly TurnShape[], policy: Chooser, rates: CacheRates, configured: CacheTtl = '5m'): SimResult {
   const r: SimResult = { usd: 0, pings: 0, coldTurns: 0, ttl1hTurns: 0 };
   let now = 0;
-  let entry: { tokens: number; expiresAt: number } | null = null;
+  const entries: Array<{ turn: number; tokens: number; ttl: CacheTtl; expiresAt: number }> = [];
   for (let t = 0; t < turns.length; t++) {
     const turn = turns[t]!;
-    const warm = entry !== null && entry.expiresAt > now;
-    const previous = t > 0 ? turns[t - 1]!.promptTokens : 0;
-    const ttl = policy.ttlFor({ promptTokens: turn.promptTokens, writeTokens: warm ? turn.promptTokens - previous : turn.promptTokens, rates }, configured);
-    r.usd += turnUsd({ prefixTokens: turn.promptTokens, previousPrefixTokens: previous, warm, ttl, outputTokens: turn.outputTokens }, rates);
-    if (!warm && t > 0) r.coldTurns++;
+    const reachable = entries.filter((e) => e.expiresAt > now && e.turn >= t - LOOKBACK_TURNS);
+    const hit = reachable.reduce<(typeof entries)[number] | null>((best, e) => (!best || e.tokens > best.tokens ? e : best), null);
+    if (hit) hit.expiresAt = now + TTL_MS[hit.ttl];
+    const read = hit?.tokens ?? 0;
+    const anchor = anchorFor(reachable, t + 1, now);
+    const ttl = policy.ttlFor({ promptTokens: turn.promptTokens, writeTokens: turn.promptTokens - read, tailTokens: turn.promptTokens - (t > 0 ? turns[t - 1]!.promptTokens : 0), rates, ...(anchor ? { anchor } : {}) }, configured);
+    r.usd += turnUsd({ prefixTokens: turn.promptTokens, previousPrefixTokens: read, warm: read > 0, ttl, outputTokens: turn.outputTokens }, rates);
+    if (t > 0 && (!hit || hit.turn !== t - 1)) r.coldTurns++;
     if (ttl === '1h') r.ttl1hTurns++;
-    entry = { tokens: turn.promptTokens, expiresAt: now + TTL_MS[ttl] };
+    const own = { turn: t, tokens: turn.promptTokens, ttl, expiresAt: now + TTL_MS[ttl] };
+    entries.push(own);
     if (t === turns.length - 1) break;
     const interval = pingIntervalMs(ttl);
+    const later = ttl === '1h' ? null : anchor;
     for (let j = 1; j * interval < turn.gapMs; j++) {
       const at = now + j * interval;
-      if (entry.expiresAt <= at) break;
-      if (!policy.shouldPing({ index: j, elapsedMs: j * interval, prefixTokens: turn.promptTokens, ttl, rates })) break;
+      if (own.expiresAt <= at) break;
+      if (!policy.shouldPing({ index: j, elapsedMs: j * interval, prefixTokens: turn.promptTokens, ttl, rates, ...(later ? { anchor: later } : {}) })) break;
       r.usd += pingUsd(turn.promptTokens, rates);
       r.pings++;
-      entry.expiresAt = at + TTL_MS[ttl];
+      own.expiresAt = at + TTL_MS[ttl];
     }
     policy.noteGap(turn.gapMs);
     now += turn.gapMs;
   }
   return r;
+}
+
+/** The longest live 1-hour entry the turn after `nextTurn - 1` could still reach (the anchor), from `now`. */
+function anchorFor(entries: ReadonlyArray<{ turn: number; tokens: number; ttl: CacheTtl; expiresAt: number }>, nextTurn: number, now: number): Anchor | null {
+  let best: Anchor | null = null;
+  for (const e of entries) {
+    if (e.ttl !== '1h' || e.turn < nextTurn - LOOKBACK_TURNS) continue;
+    if (!best || e.tokens > best.tokens) best = { tokens: e.tokens, expiresInMs: e.expiresAt - now };
+  }
+  return best;
 }
 
 /** Plays back the oracle's choices (so the simulator checks the oracle's own arithmetic). */

@@ -49,6 +49,14 @@ export const meterSchema = z.object({
   keptWarm: z.object({ count: z.number().int().positive(), usd: z.number().nullable() }).optional(),
   /** the session's cache-warmth policy; absent = off. */
   warmth: z.enum(['off', 'keep-warm', 'auto']).optional(),
+  /**
+   * under `auto` only: the TTL auto chose for the gap now running (what the last call cached with) while the cache
+   * is warm, or the one it would pick for the next turn's write once cold (`coldWriteUsd` is priced at it). The
+   * `ttl` setting is not used by auto, so the panel shows this instead.
+   */
+  autoTtl: z.enum(['5m', '1h']).optional(),
+  /** under keep-warm or auto, while idle after a call: whether pings will keep the cache warm or it is let expire. */
+  keepingWarm: z.enum(['pinging', 'expiring']).optional(),
 });
 export type Meter = z.infer<typeof meterSchema>;
 

@@ -76,7 +76,7 @@ export async function runPlay(args: string[]): Promise<number> {
       rosterAt: (t) => rosterAt(closed!.log.events, t),
     });
     if (problem) throw new UsageError(problem);
-    const history = common.warmth === 'auto' ? { thinkTimeHistory: await pastThinkTimes(path.dirname(sessionDir)) } : {};
+    const history = common.warmth === 'auto' ? { thinkTimeHistory: await pastThinkTimes(path.dirname(sessionDir), { except: sessionDir }) } : {};
     plan = { library, actions, session: () => PanelSession.resume(sessionDir, { ...common, ...history, library, sessionsDir: path.dirname(sessionDir) }) };
   } else {
     if (!values.workspace) throw new UsageError('play needs --workspace DIR (or --resume SESSION_DIR)');

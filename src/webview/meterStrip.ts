@@ -41,6 +41,9 @@ export class MeterStrip {
   };
   private readonly ttlGroup = el('span', { class: 'ttl-group', role: 'group', 'aria-label': 'Cache lifetime' },
     this.ttlButtons['5m'], this.ttlButtons['1h']);
+  // Under auto the TTL setting is not used: the chip shows what auto chose for this gap instead of the toggle.
+  private readonly ttlAuto = el('span', { class: 'ttl-auto', 'aria-hidden': 'true' });
+  private readonly ttlAutoText = el('span', { class: 'sr-only ttl-auto-text' });
   private knownUsd = 0;
   private unknownCalls = 0;
   private calls = 0;
@@ -54,7 +57,7 @@ export class MeterStrip {
         if (this.meter?.ttl !== ttl) onTtl(ttl);
       });
     }
-    this.element.append(this.total, this.totalText, this.ctx, this.carry, this.cache, this.cacheText, this.kept, this.ttlGroup);
+    this.element.append(this.total, this.totalText, this.ctx, this.carry, this.cache, this.cacheText, this.kept, this.ttlGroup, this.ttlAuto, this.ttlAutoText);
     this.setMeter(null);
   }
 
@@ -75,7 +78,7 @@ export class MeterStrip {
   setMeter(meter: Meter | null): void {
     this.meter = meter;
     setShown(this.ctx, meter !== null);
-    setShown(this.ttlGroup, meter !== null && !this.element.classList.contains('read-only'));
+    this.showTtl();
     if (meter) {
       const used = contextPercent(meter);
       const pct = used === null ? null : Math.min(100, used);
@@ -110,8 +113,24 @@ export class MeterStrip {
 
   setReadOnly(readOnly: boolean): void {
     this.element.classList.toggle('read-only', readOnly);
-    setShown(this.ttlGroup, this.meter !== null && !readOnly);
+    this.showTtl();
     setShown(this.carry, !readOnly);
+  }
+
+  /** The TTL toggle (the setting), or under auto the TTL auto chose for this gap; neither on a closed session. */
+  private showTtl(): void {
+    const m = this.meter;
+    const live = m !== null && !this.element.classList.contains('read-only');
+    const auto = live ? m.autoTtl : undefined;
+    setShown(this.ttlGroup, live && auto === undefined);
+    setShown(this.ttlAuto, auto !== undefined);
+    this.ttlAuto.textContent = auto ? `${auto} — auto` : '';
+    const warm = m?.cacheWarmUntil != null && m.cacheWarmUntil > Date.now();
+    const span = auto === '1h' ? '1 hour' : '5 minutes';
+    this.ttlAuto.title = !auto ? '' : warm
+      ? `auto cached this gap for ${span}, from your think times, the context size and the prices`
+      : `auto would cache the next turn for ${span}, from your think times, the context size and the prices`;
+    this.ttlAutoText.textContent = auto ? `Cache lifetime chosen by auto: ${span}${warm ? ' for this gap' : ' for the next turn'}.` : '';
   }
 
   setAnswering(answering: boolean): void {
@@ -130,12 +149,16 @@ export class MeterStrip {
     setShown(this.cache, true);
     const left = until - Date.now();
     if (left > 0) {
-      this.cache.className = 'cache warm';
-      this.cache.textContent = `cache warm ${clock(left)}`;
-      this.cache.title = 'Until then the cached context is read at a tenth of the price';
-      this.cacheText.textContent = `Cache warm for ${spokenDuration(left)} more: until then the context is read at a tenth of the price.`;
+      const keeping = m.keepingWarm;
+      this.cache.className = `cache warm${keeping ? ` ${keeping}` : ''}`;
+      this.cache.textContent = `cache warm ${clock(left)}${keeping === 'pinging' ? ' · pinging' : keeping === 'expiring' ? ' · will expire' : ''}`;
+      this.cache.title = 'Until then the cached context is read at a tenth of the price'
+        + (keeping === 'pinging' ? '; a ping shortly before it expires keeps it warm while you think' : keeping === 'expiring' ? '; it will not be kept warm past then' : '');
+      this.cacheText.textContent = `Cache warm for ${spokenDuration(left)} more: until then the context is read at a tenth of the price.`
+        + (keeping === 'pinging' ? ' It is being kept warm while you think.' : keeping === 'expiring' ? ' It will not be kept warm past then.' : '');
     } else {
       this.stopTicker();
+      if (m.autoTtl !== undefined) this.showTtl(); // "for this gap" becomes "for the next turn"
       this.cache.className = 'cache cold';
       this.cache.textContent = m.coldWriteUsd === null ? 'cache cold' : `cold: next write ≈ ${formatUsd(m.coldWriteUsd)}`;
       this.cache.title = 'The next turn writes the whole context to the cache again';

@@ -208,6 +208,30 @@ describe('panel webview: what the host sends (headless Chromium, scripted host)'
     assert.match(await panel.page.locator('.total').innerText(), /\$0\.051/, 'the total includes the ping');
   });
 
+  it("meter under auto: the TTL auto chose in place of the toggle, and whether it pings", async () => {
+    await panel.post(initMessage());
+    const chip = panel.page.locator('.ttl-auto');
+    assert.equal(await chip.isVisible(), false, 'the toggle, not the chip, outside auto');
+    assert.equal(await button('1h').isVisible(), true);
+    await panel.post({ type: 'meter', meter: meter({ ttl: '5m', warmth: 'auto', autoTtl: '1h', keepingWarm: 'expiring', cacheWarmUntil: Date.now() + 50 * 60_000 }) });
+    assert.equal(await chip.innerText(), '1h — auto', 'what auto wrote the tail with, not the 5m setting');
+    assert.equal(await button('1h').isVisible(), false, 'the setting is not used by auto: no toggle');
+    assert.match(await chip.getAttribute('title') ?? '', /auto cached this gap for 1 hour/);
+    assert.match(await panel.page.locator('.ttl-auto-text').textContent() ?? '', /chosen by auto: 1 hour for this gap/);
+    assert.match(await panel.page.locator('.cache').innerText(), /^cache warm [45]\d:\d\d · will expire$/);
+    await panel.post({ type: 'meter', meter: meter({ ttl: '1h', warmth: 'auto', autoTtl: '5m', keepingWarm: 'pinging' }) });
+    assert.equal(await chip.innerText(), '5m — auto');
+    assert.match(await panel.page.locator('.cache').innerText(), /^cache warm [23]:\d\d · pinging$/);
+    assert.match(await panel.page.locator('.cache-text').textContent() ?? '', /being kept warm while you think/);
+    await panel.post({ type: 'meter', meter: meter({ warmth: 'auto', autoTtl: '5m', cacheWarmUntil: Date.now() - 1, coldWriteUsd: 0.155 }) });
+    assert.equal(await panel.page.locator('.cache').innerText(), 'cold: next write ≈ $0.155');
+    assert.match(await panel.page.locator('.ttl-auto-text').textContent() ?? '', /5 minutes for the next turn/);
+    await panel.post({ type: 'meter', meter: meter({ warmth: 'keep-warm', keepingWarm: 'pinging' }) });
+    assert.equal(await chip.isVisible(), false, 'keep-warm uses the setting: the toggle is back');
+    assert.equal(await button('5m').getAttribute('aria-pressed'), 'true');
+    assert.match(await panel.page.locator('.cache').innerText(), / · pinging$/);
+  });
+
   it('shows "—" as the total when no call has a known price', async () => {
     await panel.post(initMessage({ events: [] }));
     assert.equal(await panel.page.locator('.total').innerText().then((t) => t.trim()), '—');

@@ -90,13 +90,17 @@ export class SessionMeter {
     return limit === undefined ? modelWindow : Math.min(modelWindow, limit);
   }
 
-  meter(now = Date.now()): Meter {
+  /**
+   * `nextWriteTtl`: the TTL a cold write would be priced at (default the setting; auto passes its own pick);
+   * `coldWriteTokens`: what it would write (default the whole context; less when an older entry still lives).
+   */
+  meter(now = Date.now(), nextWriteTtl: CacheTtl = this.settings().cacheTtl, coldWriteTokens = this.contextTokens): Meter {
     const s = this.settings();
     const info = findModel(s.model, s.prices);
     const warmUntil = this.lastCallAt === null ? null : this.lastCallAt + TTL_MS[this.lastCallTtl];
     const tier = info?.tiers.find((t) => t.upToPromptTokens === null || this.contextTokens <= t.upToPromptTokens) ?? info?.tiers.at(-1);
     const cold = warmUntil === null || now >= warmUntil;
-    const coldWriteUsd = tier && this.contextTokens > 0 && cold ? (this.contextTokens * (s.cacheTtl === '1h' ? tier.cacheWrite1h : tier.cacheWrite5m)) / 1e6 : null;
+    const coldWriteUsd = tier && this.contextTokens > 0 && cold ? (coldWriteTokens * (nextWriteTtl === '1h' ? tier.cacheWrite1h : tier.cacheWrite5m)) / 1e6 : null;
     const write1hUsd = tier && this.contextTokens > 0 ? (this.contextTokens * tier.cacheWrite1h) / 1e6 : null;
     const keptWarm = this.keptWarm.count > 0 ? { keptWarm: { count: this.keptWarm.count, usd: this.keptWarm.usd === null ? null : Math.round(this.keptWarm.usd * 1e9) / 1e9 } } : {};
     return { contextTokens: this.contextTokens, contextWindow: this.window(), cacheWarmUntil: warmUntil, ttl: s.cacheTtl, coldWriteUsd, write1hUsd, budgetUsd: s.budgetUsd ?? null, ...keptWarm, ...(s.warmth ? { warmth: s.warmth } : {}) };

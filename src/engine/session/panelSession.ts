@@ -147,7 +147,7 @@ export class PanelSession {
 
   /** Context and cache figures for the sub-strip. */
   meter(now = this.runner.warmth.clock.now()): Meter {
-    return this.runner.meterState.meter(now);
+    return this.runner.warmth.meter(now);
   }
 
   /** One human turn. Resolves when the floor returns; API failures become events and notices, not rejections. */

@@ -7,6 +7,7 @@ import { SESSION_FILES } from '../store/sessionFiles';
 import { SessionJournal } from '../store/sessionJournal';
 import { SessionLock } from '../store/sessionLock';
 import type { SessionEvent } from '../store/sessionSchema';
+import { thinkTimesOf } from '../warmth/pastGaps';
 import { conditionChanges, conditionsNow, depthOfSystem, runConditions } from './runConditions';
 import type { PanelSessionOptions, ResumeOptions } from './sessionOptions';
 import { restoreSession } from './sessionRestore';
@@ -84,6 +85,9 @@ export async function openClosedSession(sessionDir: string, o: ResumeOptions): P
     const opts: ResumeOptions = { ...o, deliberationDepth: depth };
     const now = runConditions({ ...opts, system: ctx.context.system });
     journal = await SessionJournal.resume(sessionDir, { lock, ...(restored.conditions ? {} : { conditions: now }) });
+    // auto learns from this session's own pace too (its gaps are the most recent the researcher showed); kept
+    // whatever the mode, so switching to auto later in the session still knows them.
+    opts.thinkTimeHistory = [...(o.thinkTimeHistory ?? []), ...thinkTimesOf(journal.events)];
     journal.setModel(o.model);
     journal.append({ type: 'resume', turn: restored.turn });
     const changes = conditionChanges(conditionsNow(journal.header.conditions!, journal.events), now);

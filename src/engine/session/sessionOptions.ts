@@ -38,7 +38,7 @@ export interface PanelSessionOptions {
   warmth?: WarmthMode;
   /** the longest a cache is kept warm after a turn, in minutes (`dialogue.keepWarmMinutes`); default 30. */
   keepWarmMinutes?: number;
-  /** earlier sessions' gaps between turns, in ms, for `auto` (oldest first). */
+  /** earlier sessions' gaps between turns, in ms, for `auto` (oldest first); a resumed session adds its own log's. */
   thinkTimeHistory?: readonly number[];
   /** injectable for tests and the benchmark: the clock every timer and warmth decision uses. */
   clock?: Clock;

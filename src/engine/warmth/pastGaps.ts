@@ -10,19 +10,41 @@ export const PAST_SESSIONS = 20;
 const timesSchema = z.object({ events: z.array(z.looseObject({ type: z.string(), at: z.string() })) });
 
 /**
- * The gaps between consecutive human lines (ms, oldest first) in the most recent closed sessions under
- * `sessionsDir`, for `auto`. Folders sort by time (their ids start with it). A folder whose log is missing or
- * unreadable is skipped: this is a hint for a policy, and `audit` is where broken folders are reported.
+ * The gaps between consecutive human lines of one session's events (ms, oldest first). A `resume` between two
+ * lines breaks the chain: the time the session lay closed is not the researcher thinking.
  */
-export async function pastThinkTimes(sessionsDir: string, sessions = PAST_SESSIONS): Promise<number[]> {
+export function thinkTimesOf(events: ReadonlyArray<{ type: string; at: string }>): number[] {
+  const gaps: number[] = [];
+  let previous: number | null = null;
+  for (const e of events) {
+    if (e.type === 'resume') previous = null;
+    if (e.type !== 'human-speak') continue;
+    const at = Date.parse(e.at);
+    if (!Number.isFinite(at)) continue;
+    if (previous !== null && at >= previous) gaps.push(at - previous);
+    previous = at;
+  }
+  return gaps;
+}
+
+/**
+ * The gaps between consecutive human lines (ms, oldest first) in the most recent closed sessions under
+ * `sessionsDir`, for `auto`; `except` (a session folder) is left out: a resumed session reads its own gaps from
+ * its log (PanelSession.resume), so they must not count twice. Folders sort by time (their ids start with it).
+ * A folder whose log is missing or unreadable is skipped: this is a hint for a policy, and `audit` is where
+ * broken folders are reported.
+ */
+export async function pastThinkTimes(sessionsDir: string, o: { sessions?: number; except?: string } = {}): Promise<number[]> {
   let names: string[];
   try {
     names = (await fs.readdir(sessionsDir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
   } catch {
     return [];
   }
+  const except = o.except === undefined ? null : path.resolve(o.except);
+  names = names.filter((n) => path.resolve(sessionsDir, n) !== except);
   const gaps: number[] = [];
-  for (const name of names.slice(-sessions)) {
+  for (const name of names.slice(-(o.sessions ?? PAST_SESSIONS))) {
     let parsed: z.infer<typeof timesSchema>;
     try {
       const r = timesSchema.safeParse(JSON.parse(await fs.readFile(path.join(sessionsDir, name, SESSION_FILES.log), 'utf8')));
@@ -31,8 +53,7 @@ export async function pastThinkTimes(sessionsDir: string, sessions = PAST_SESSIO
     } catch {
       continue;
     }
-    const times = parsed.events.filter((e) => e.type === 'human-speak').map((e) => Date.parse(e.at)).filter(Number.isFinite);
-    for (let i = 1; i < times.length; i++) if (times[i]! >= times[i - 1]!) gaps.push(times[i]! - times[i - 1]!);
+    gaps.push(...thinkTimesOf(parsed.events));
   }
   return gaps;
 }

@@ -1,7 +1,7 @@
 import type { CacheTtl } from '../prompt/promptLayout';
 import type { Clock } from './clock';
 import { pingIntervalMs, type CacheRates } from './gapCost';
-import type { WarmthPolicy } from './policies';
+import type { Anchor, TurnFacts, WarmthPolicy } from './policies';
 
 /** What the keeper needs from its session. */
 export interface KeeperHost {
@@ -22,6 +22,8 @@ interface Watched {
   sentAt: number;
   promptTokens: number;
   ttl: CacheTtl;
+  /** an older 1-hour entry the next turn could fall back on (`expiresInMs` from `sentAt`). */
+  anchor?: Anchor;
 }
 
 /**
@@ -33,8 +35,12 @@ export class WarmthKeeper {
   private watched: Watched | null = null;
   private lastTurnAt: number | null = null;
   private cancelTimer: (() => void) | null = null;
+  /** The ping point the timer waits for (while one is scheduled). */
+  private next: { index: number; due: number } | null = null;
   private inFlight: { abort: AbortController; done: Promise<void> } | null = null;
   private count = 0;
+  /** Gaps seen in this process, so a policy set mid-session (a settings change) starts knowing them. */
+  private readonly observed: number[] = [];
 
   constructor(
     private policy: WarmthPolicy,
@@ -43,6 +49,11 @@ export class WarmthKeeper {
 
   get mode(): WarmthPolicy['mode'] {
     return this.policy.mode;
+  }
+
+  /** The gaps between turns seen so far in this process (ms, oldest first). */
+  get gaps(): readonly number[] {
+    return this.observed;
   }
 
   /** Pings sent in this process (the meter counts them from the log). */
@@ -55,11 +66,29 @@ export class WarmthKeeper {
     if (policy.mode === 'off') this.pause();
   }
 
-  /** The TTL for the call about to be sent; `writeTokens` is what it will write (all of it when cold). */
-  ttlFor(promptTokens: number, writeTokens: number, configured: CacheTtl): CacheTtl {
-    const rates = this.host.rates(promptTokens);
+  /** The TTL for the call about to be sent (`writeTokens`: what it will write; see TurnFacts). */
+  ttlFor(turn: Omit<TurnFacts, 'rates'>, configured: CacheTtl): CacheTtl {
+    const rates = this.host.rates(turn.promptTokens);
     if (!rates) return configured;
-    return this.policy.ttlFor({ promptTokens, writeTokens, rates }, configured);
+    return this.policy.ttlFor({ ...turn, rates }, configured);
+  }
+
+  /**
+   * What happens to the cached prefix now the panel is idle: 'pinging' when the policy will refresh it at the
+   * next ping point, 'expiring' when it lets it go (declined, past the limit, a call refused, a failed ping, Stop).
+   * Asks the policy about the next point ahead of time; policies decide from what they know now, so the answer
+   * is the one it will give then. Null before the first turn and under `off`.
+   */
+  plan(): 'pinging' | 'expiring' | null {
+    if (this.policy.mode === 'off' || this.lastTurnAt === null) return null;
+    const w = this.watched;
+    const next = this.next;
+    if (w && this.inFlight) return 'pinging';
+    if (!w || !next || !this.cancelTimer) return 'expiring';
+    const rates = this.host.rates(w.promptTokens);
+    if (!rates || !this.host.canCall()) return 'expiring';
+    const point = { index: next.index, elapsedMs: next.due - w.sentAt, prefixTokens: w.promptTokens, ttl: w.ttl, rates, ...(w.anchor ? { anchor: w.anchor } : {}) };
+    return this.policy.shouldPing(point) ? 'pinging' : 'expiring';
   }
 
   /** A turn's call is about to start: stop pinging (waiting out a ping already on the wire) and learn the gap. */
@@ -68,14 +97,17 @@ export class WarmthKeeper {
     this.cancelTimer = null;
     if (this.inFlight) await this.inFlight.done;
     const now = this.host.clock.now();
-    if (this.lastTurnAt !== null) this.policy.noteGap(now - this.lastTurnAt);
+    if (this.lastTurnAt !== null) {
+      this.policy.noteGap(now - this.lastTurnAt);
+      this.observed.push(now - this.lastTurnAt);
+    }
     this.lastTurnAt = now;
     this.watched = null;
   }
 
   /** The turn's call went out at `sentAt` and cached `promptTokens` under `ttl`: watch it until the next turn. */
-  turnSent(sentAt: number, promptTokens: number, ttl: CacheTtl): void {
-    this.watched = { sentAt, promptTokens, ttl };
+  turnSent(sentAt: number, promptTokens: number, ttl: CacheTtl, anchor?: Anchor): void {
+    this.watched = { sentAt, promptTokens, ttl, ...(anchor ? { anchor } : {}) };
     this.schedule(1, sentAt);
   }
 
@@ -97,6 +129,7 @@ export class WarmthKeeper {
     const w = this.watched;
     if (!w || this.policy.mode === 'off') return;
     const due = refreshedAt + pingIntervalMs(w.ttl);
+    this.next = { index, due };
     this.cancelTimer = this.host.clock.setTimer(Math.max(0, due - this.host.clock.now()), () => this.pingPoint(w, index));
   }
 
@@ -105,7 +138,7 @@ export class WarmthKeeper {
     if (this.watched !== w) return;
     const rates = this.host.rates(w.promptTokens);
     const now = this.host.clock.now();
-    const point = { index, elapsedMs: now - w.sentAt, prefixTokens: w.promptTokens, ttl: w.ttl, rates: rates! };
+    const point = { index, elapsedMs: now - w.sentAt, prefixTokens: w.promptTokens, ttl: w.ttl, rates: rates!, ...(w.anchor ? { anchor: w.anchor } : {}) };
     if (!rates || !this.host.canCall() || !this.policy.shouldPing(point)) {
       this.watched = null;
       return;

@@ -77,14 +77,19 @@ export function describeMeter(meter: Meter, now: number, formatUsd: (usd: number
     const pct = Math.round((100 * meter.contextTokens) / meter.contextWindow);
     context = `Context: ${formatTokens(meter.contextTokens)} of ${formatTokens(meter.contextWindow)} tokens (${pct}%)`;
   }
+  // Under auto the TTL setting is not used: say what auto chose (or would choose) instead.
+  const ttl = meter.autoTtl ?? meter.ttl;
+  const chosen = meter.autoTtl ? `the ${ttl} TTL, auto's pick` : `the ${ttl} TTL`;
   let cache: string;
   if (meter.cacheWarmUntil === null) cache = `Cache: not written yet (${meter.ttl} TTL)`;
   else if (now < meter.cacheWarmUntil) {
     const minutes = Math.ceil((meter.cacheWarmUntil - now) / 60_000);
-    cache = `Cache: warm for ${minutes} more min (until ${clock(meter.cacheWarmUntil)}); next turn at the ${meter.ttl} TTL`;
+    const keeping = meter.keepingWarm === 'pinging' ? '; kept warm by pings while you think' : meter.keepingWarm === 'expiring' ? '; not kept warm past then' : '';
+    const next = meter.autoTtl ? `auto cached this gap at the ${ttl} TTL` : `next turn at the ${ttl} TTL`;
+    cache = `Cache: warm for ${minutes} more min (until ${clock(meter.cacheWarmUntil)}); ${next}${keeping}`;
   } else {
     const price = meter.coldWriteUsd === null ? 'price unknown' : `about ${formatUsd(meter.coldWriteUsd)}`;
-    cache = `Cache: cold; the next turn writes it again (${price} at the ${meter.ttl} TTL)`;
+    cache = `Cache: cold; the next turn writes it again (${price} at ${chosen})`;
   }
   return `${context}\n${cache}`;
 }

@@ -43,7 +43,10 @@ export function forwardUpdate(u: SessionUpdate, t: UpdateTarget): void {
     case 'stream':
       return t.send(u.part);
     case 'answering':
-      return t.send({ type: 'answering', answering: u.answering });
+      t.send({ type: 'answering', answering: u.answering });
+      // The floor is back: the meter can now say whether the idle cache is being kept warm.
+      if (!u.answering) t.refreshMeter();
+      return;
     case 'cast':
       t.sendCast();
       return t.changed();

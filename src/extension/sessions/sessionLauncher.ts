@@ -15,7 +15,8 @@ import type { StartRequest } from './startRequest';
 export class SessionLauncher {
   constructor(private readonly s: DialogueServices) {}
 
-  private async base(interactive: boolean) {
+  /** `resuming`: the folder being continued, whose own gaps the engine reads from its log (not counted twice). */
+  private async base(interactive: boolean, resuming?: string) {
     const sessionsDir = this.s.sessionsDir();
     if (!sessionsDir) throw new Error(NO_FOLDER_MESSAGE);
     const apiKey = await this.s.apiKeys.require(interactive);
@@ -26,7 +27,8 @@ export class SessionLauncher {
     const library = await this.s.library.ensureLoaded();
     const options = engineOptions(this.s.settings(), { library, sessionsDir, apiKey });
     // auto learns the researcher's pace from earlier sessions too (it keeps learning from this one).
-    return options.warmth === 'auto' ? { ...options, thinkTimeHistory: await pastThinkTimes(sessionsDir) } : options;
+    if (options.warmth !== 'auto') return options;
+    return { ...options, thinkTimeHistory: await pastThinkTimes(sessionsDir, resuming === undefined ? {} : { except: resuming }) };
   }
 
   async start(request: StartRequest, interactive: boolean): Promise<PanelSession | undefined> {
@@ -43,7 +45,7 @@ export class SessionLauncher {
   }
 
   async resume(dir: string, interactive: boolean): Promise<PanelSession | undefined> {
-    const base = await this.base(interactive);
+    const base = await this.base(interactive, dir);
     if (!base) return undefined;
     const session = await PanelSession.resume(dir, base);
     this.s.log.info(`session continued: ${dir}`);

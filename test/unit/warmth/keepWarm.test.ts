@@ -157,4 +157,29 @@ describe('keep-warm against the stand-in on a manual clock', () => {
     assert.ok(rig.api.requests.at(-1)!.usage!.cache_read_input_tokens > 0, 'read after 20 minutes');
     await s.close();
   });
+  it("auto's anchor: a turn after a break that outlived a 5-minute entry reads up to the last 1-hour one and writes only the rest", async () => {
+    // One gap in five a 20-minute break: auto writes some turns with the 1-hour TTL and the ones after with 5 minutes.
+    const s = await start({ warmth: 'auto', thinkTimeHistory: Array.from({ length: 50 }, (_, i) => (i % 5 === 4 ? 20 * MIN : MIN)) });
+    const sent: Array<{ ttl: string; prompt: number }> = [];
+    for (let i = 0; i < 5; i++) {
+      await s.say(`Line ${i + 1}: the berth, the night shift and what the harbour deal changes for both.`, null);
+      const r = rig.api.requests.at(-1)!;
+      const last = r.body.messages.at(-1)!.content;
+      sent.push({ ttl: (Array.isArray(last) && last.at(-1)?.cache_control?.ttl) || '5m', prompt: r.usage!.cache_creation_input_tokens + r.usage!.cache_read_input_tokens });
+      if (i < 4) await clock.advance(MIN);
+    }
+    assert.equal(sent.at(-1)!.ttl, '5m', 'the turn before the break rides on an earlier anchor');
+    const anchor = sent.filter((x) => x.ttl === '1h').at(-1);
+    assert.ok(anchor, `an anchor was written (${sent.map((x) => x.ttl).join(' ')})`);
+    await clock.advance(20 * MIN);
+    assert.equal(pings(s).length, 0, 'a re-write of a few tails is cheaper than pinging the whole context');
+    const cold = s.meter();
+    const rate = cold.autoTtl === '1h' ? 6 : 3.75;
+    assert.ok(Math.abs(cold.coldWriteUsd! - ((cold.contextTokens - anchor.prompt) * rate) / 1e6) < 1e-12, 'the meter prices the cold write from the anchor');
+    await s.say('Back after a break.', null);
+    const after = rig.api.requests.at(-1)!.usage!;
+    assert.equal(after.cache_read_input_tokens, anchor.prompt, 'read up to the anchor');
+    assert.ok(after.cache_creation_input_tokens < sent.at(-1)!.prompt - anchor.prompt + 400, 'wrote only the tails since it (and its own line)');
+    await s.close();
+  });
 });

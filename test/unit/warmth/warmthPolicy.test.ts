@@ -4,6 +4,9 @@ import { cacheRatesFor, pingIntervalMs, pingsToBridge, turnUsd } from '../../../
 import { oracle, type TurnShape } from '../../../src/engine/warmth/oracle';
 import { AutoPolicy, keepWarmPolicy } from '../../../src/engine/warmth/policies';
 import { ThinkTimes, lognormalSurvival } from '../../../src/engine/warmth/thinkTimes';
+import { replay, simulate } from '../../../bench/warmthSimulator';
+import { thinkTimes } from '../../../bench/warmthTraces';
+import { seededRandom } from '../parse/tagParserHarness';
 
 const rates = cacheRatesFor('claude-sonnet-4-6', 10_000)!;
 const MIN = 60_000;
@@ -97,6 +100,36 @@ describe('warmth: cost model, policies and oracle', () => {
       });
       assert.ok(best <= usd + 1e-12, `oracle ${best} <= always-${ttl} ${usd}`);
     }
+  });
+
+  it('the oracle is the cheapest of every choice sequence the simulator can play (pinging part of a gap included)', () => {
+    const random = seededRandom(16);
+    const GAPS = [MIN, 7 * MIN, 20 * MIN, 65 * MIN];
+    for (let round = 0; round < 12; round++) {
+      let prompt = 2_000;
+      const turns: TurnShape[] = Array.from({ length: 5 }, () => ({ promptTokens: (prompt += 1_000 + Math.floor(random() * 20_000)), outputTokens: 300, gapMs: GAPS[Math.floor(random() * GAPS.length)]! }));
+      // Every TTL per turn and every number of pings from none to a full bridge of its gap.
+      const options = turns.map((t) => (['5m', '1h'] as const).flatMap((ttl) => Array.from({ length: pingsToBridge(t.gapMs, ttl) + 1 }, (_, pings) => ({ ttl, pings }))));
+      let cheapest = Infinity;
+      const walk = (i: number, picked: Array<{ ttl: '5m' | '1h'; pings: number }>): void => {
+        if (i === turns.length) {
+          cheapest = Math.min(cheapest, simulate(turns, replay(picked), rates).usd);
+          return;
+        }
+        for (const o of options[i]!) walk(i + 1, [...picked, o]);
+      };
+      walk(0, []);
+      const best = oracle(turns, rates);
+      assert.ok(Math.abs(best.usd - cheapest) < 1e-12, `round ${round}: oracle ${best.usd} vs exhaustive ${cheapest}`);
+      assert.ok(Math.abs(simulate(turns, replay(best.choices), rates).usd - best.usd) < 1e-12, 'its choices cost what it says');
+    }
+  });
+
+  it("the simulator's think-time traces are seeded: the same every run, a different day per seed", () => {
+    assert.deepEqual(thinkTimes('researcher', 4, 1).map(Math.round), [35601, 18410, 47618, 83155]);
+    assert.deepEqual(thinkTimes('slow', 4, 1).map(Math.round), [541201, 117591, 605908, 363202]);
+    assert.deepEqual(thinkTimes('fast', 39, 7), thinkTimes('fast', 39, 7));
+    assert.notDeepEqual(thinkTimes('fast', 39, 7), thinkTimes('fast', 39, 8));
   });
 
   it('a manual clock runs due timers in order, each at its time, awaiting each', async () => {
