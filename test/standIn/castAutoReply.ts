@@ -1,66 +1,19 @@
 import type { StandInReply } from './replyStream.js';
+import { readPrompt, type PromptMember, type PromptReading } from '../../src/engine/demo/demoScript';
 import { messageText, systemText, type MessagesRequestBody } from './requestBody.js';
 
 /** A floor line holding this word is declined by castAutoReply (stop_reason refusal, mid-speak). */
 export const REFUSAL_TRIGGER = 'REFUSE-ME';
 
 /** One present panel member as the prompt names them. */
-export interface CastMember {
-  id: string;
-  name: string;
-}
+export type CastMember = PromptMember;
 
-/** What castAutoReply reads off a request: who is present, who is addressed, what was said. */
-export interface TurnReading {
-  /** Present members in order of arrival: system characters, then joins, minus retires. */
-  cast: CastMember[];
-  /** The id from `<address id=".."/>` in the last user message, if any. */
-  addressed: string | undefined;
-  /** The number of user messages, so 1 on the first turn. */
-  turn: number;
-  /** The quoted text of the last `From the floor: "..."` line ('' when absent). */
-  floor: string;
-}
-
-const TAG = /<(character|join|retire|address)\b([^>]*?)\/?>/g;
-const ATTR = /([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+/** What castAutoReply reads off a request: who is present, who is addressed, what was said (the demo's reader). */
+export type TurnReading = PromptReading;
 
 /** Reads the engine's markup: characters in the system, joins and retires in user messages in order. */
 export function readTurn(body: MessagesRequestBody): TurnReading {
-  const cast: CastMember[] = [];
-  const arrive = (attrs: Map<string, string>) => {
-    const id = attrs.get('id');
-    // The rules block shows the markup with placeholder ids ("..."); only real ids name members.
-    if (id && /^[a-z0-9-]+$/.test(id) && !cast.some((m) => m.id === id)) cast.push({ id, name: attrs.get('name') ?? id });
-  };
-  for (const [kind, attrs] of tags(systemText(body))) if (kind === 'character') arrive(attrs);
-
-  const userMessages = body.messages.filter((m) => m.role === 'user');
-  let addressed: string | undefined;
-  for (const [n, message] of userMessages.entries()) {
-    const last = n === userMessages.length - 1;
-    for (const [kind, attrs] of tags(messageText(message))) {
-      const id = attrs.get('id');
-      if (kind === 'join') arrive(attrs);
-      else if (kind === 'retire') cast.splice(0, cast.length, ...cast.filter((m) => m.id !== id));
-      else if (kind === 'address' && last) addressed = id;
-    }
-  }
-  const lastText = userMessages.length ? messageText(userMessages[userMessages.length - 1]!) : '';
-  const floor = /From the floor: "(.*)"/.exec(lastText)?.[1] ?? '';
-  return { cast, addressed, turn: userMessages.length, floor };
-}
-
-function* tags(text: string): Generator<[string, Map<string, string>]> {
-  for (const match of text.matchAll(TAG)) {
-    const attrs = new Map<string, string>();
-    for (const a of match[2]!.matchAll(ATTR)) attrs.set(a[1]!, unescapeAttr(a[2] ?? a[3] ?? ''));
-    yield [match[1]!, attrs];
-  }
-}
-
-function unescapeAttr(value: string): string {
-  return value.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return readPrompt(systemText(body), body.messages.filter((m) => m.role === 'user').map(messageText));
 }
 
 /**

@@ -1,5 +1,16 @@
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  messageDeltaEvent,
+  messageStartEvent,
+  messageStopEvent,
+  pingEvent,
+  sseFrame,
+  streamErrorEvent,
+  textBlockStartEvent,
+  textBlockStopEvent,
+  textDeltaEvent,
+} from '../../src/engine/model/sseEvents';
 import { countTokens, type StandInUsage } from './promptCache.js';
 
 /** One scripted response. With `status` set nothing is streamed; the fault fields act mid-stream. */
@@ -77,8 +88,7 @@ export interface ReplyContext {
 export async function streamReply(res: ServerResponse, reply: StandInReply, ctx: ReplyContext): Promise<void> {
   let closed = false;
   res.on('close', () => (closed = true));
-  const send = (event: string, data: object) =>
-    new Promise<void>((resolve) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`, () => resolve()));
+  const send = (event: { type: string }) => new Promise<void>((resolve) => res.write(sseFrame(event), () => resolve()));
 
   const { text, stopReason } = fitToMaxTokens(reply, ctx.maxTokens);
   const points = Array.from(text);
@@ -87,21 +97,9 @@ export async function streamReply(res: ServerResponse, reply: StandInReply, ctx:
 
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': ctx.requestId });
   ctx.usage.output_tokens = 1;
-  await send('message_start', {
-    type: 'message_start',
-    message: {
-      id: ctx.messageId,
-      type: 'message',
-      role: 'assistant',
-      model: ctx.model,
-      content: [],
-      stop_reason: null,
-      stop_sequence: null,
-      usage: { ...ctx.usage, cache_creation: { ...ctx.usage.cache_creation }, service_tier: 'standard' },
-    },
-  });
-  await send('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
-  await send('ping', { type: 'ping' });
+  await send(messageStartEvent({ id: ctx.messageId, model: ctx.model, usage: ctx.usage }));
+  await send(textBlockStartEvent());
+  await send(pingEvent());
 
   const chunkSize = Math.max(1, reply.chunkSize ?? 12);
   for (let i = 0; i < deliverable.length && !closed; i += chunkSize) {
@@ -109,12 +107,12 @@ export async function streamReply(res: ServerResponse, reply: StandInReply, ctx:
     if (closed) return;
     const piece = deliverable.slice(i, i + chunkSize).join('');
     ctx.served.text += piece;
-    await send('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } });
+    await send(textDeltaEvent(piece));
   }
   if (closed) return;
 
   if (faults.length && reply.errorAfterChars === Math.min(...faults)) {
-    await send('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
+    await send(streamErrorEvent('overloaded_error', 'Overloaded'));
     res.end();
     return;
   }
@@ -130,18 +128,9 @@ export async function streamReply(res: ServerResponse, reply: StandInReply, ctx:
 
   ctx.usage.output_tokens = countTokens(text);
   ctx.served.stopReason = stopReason;
-  await send('content_block_stop', { type: 'content_block_stop', index: 0 });
-  await send('message_delta', {
-    type: 'message_delta',
-    delta: { stop_reason: stopReason, stop_sequence: stopReason === 'stop_sequence' ? ctx.stopSequence : null, stop_details: stopDetails(reply) },
-    usage: {
-      input_tokens: ctx.usage.input_tokens,
-      cache_creation_input_tokens: ctx.usage.cache_creation_input_tokens,
-      cache_read_input_tokens: ctx.usage.cache_read_input_tokens,
-      output_tokens: ctx.usage.output_tokens,
-    },
-  });
-  await send('message_stop', { type: 'message_stop' });
+  await send(textBlockStopEvent());
+  await send(messageDeltaEvent({ stopReason, stopSequence: stopReason === 'stop_sequence' ? ctx.stopSequence : null, stopDetails: stopDetails(reply), usage: ctx.usage }));
+  await send(messageStopEvent());
   res.end();
 }
 

@@ -104,6 +104,7 @@ const ENGINE_ROOMS: Record<string, string[]> = {
   experiments: ['cast', 'cost', 'model', 'prompt', 'session', 'store', 'warmth'],
   export: ['store'],
   cards: ['cast', 'store'],
+  demo: ['cast', 'cost', 'model', 'prompt', 'session', 'store'],
 };
 
 /** Strongly connected components with more than one file (Tarjan). */

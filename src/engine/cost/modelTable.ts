@@ -179,8 +179,22 @@ function overrideFor(id: string, base: ModelInfo | undefined, overrides: PriceOv
   return Object.prototype.hasOwnProperty.call(overrides, base.id) ? overrides[base.id] : undefined;
 }
 
-/** Looks a model up by exact id, then as a dated alias of a table id, with `overrides` applied on top. */
+/** The built-in demo's model (engine/demo): scripted replies, no model called, so every call is priced at $0. */
+export const DEMO_MODEL = 'dialogue-demo';
+const DEMO_MODEL_INFO: ModelInfo = {
+  id: DEMO_MODEL,
+  family: 'demo',
+  contextWindow: K200,
+  tiers: flat(0, 0, 0, 0, 0),
+  source: 'the built-in demo: scripted replies, no model called, nothing billed',
+};
+
+/**
+ * Looks a model up by exact id, then as a dated alias of a table id, with `overrides` applied on top. The demo
+ * model is never overridden: its $0 is a fact, not a price.
+ */
 export function findModel(id: string, overrides?: PriceOverrides): ModelInfo | undefined {
+  if (id === DEMO_MODEL) return DEMO_MODEL_INFO;
   const base = tableEntry(id);
   const override = overrideFor(id, base, overrides);
   if (!override) return base;

@@ -79,9 +79,16 @@ class MessagesClient extends BaseAnthropic {
 /** What the engine needs of a client: `new Anthropic(...)` (tests) and makeClient()'s both qualify. */
 export type ModelClient = Pick<MessagesClient, 'messages'>;
 
-export function makeClient(o: { apiKey: string; baseURL?: string | undefined }): ModelClient {
+/** What a client is made from; `fetch` replaces the network (the built-in demo serves the API in-process). */
+export interface ClientOptions {
+  apiKey: string;
+  baseURL?: string | undefined;
+  fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+}
+
+export function makeClient(o: ClientOptions): ModelClient {
   // The engine retries itself (so each retry is visible to the researcher and logged), hence maxRetries: 0.
-  return new MessagesClient({ apiKey: o.apiKey, maxRetries: 0, ...(o.baseURL ? { baseURL: o.baseURL } : {}) });
+  return new MessagesClient({ apiKey: o.apiKey, maxRetries: 0, ...(o.baseURL ? { baseURL: o.baseURL } : {}), ...(o.fetch ? { fetch: o.fetch } : {}) });
 }
 
 /** How many times a `pause_turn` is continued before the call ends as it is (an anomaly says so). */

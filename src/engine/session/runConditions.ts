@@ -21,6 +21,8 @@ export interface ConditionInputs {
   deliberationDepth: DeliberationDepth;
   system: readonly string[];
   prices?: PriceOverrides | undefined;
+  /** a session of the built-in demo (recorded as `demo: true`). */
+  demo?: boolean | undefined;
 }
 
 const SAMPLING_KEYS = ['temperature', 'top_p', 'top_k'] as const;
@@ -53,11 +55,13 @@ export function runConditions(o: ConditionInputs): SessionConditions {
       : null,
     engine_version: ENGINE_VERSION,
     sdk_version: SDK_VERSION,
+    ...(o.demo ? { demo: true as const } : {}),
   };
 }
 
 type Changes = Extract<SessionEvent, { type: 'condition-change' }>['changes'];
-type ConditionField = Exclude<keyof SessionConditions, 'since_seq'>;
+// `demo` is not a condition that can change: a demo session stays one (the launcher resumes it as a demo).
+type ConditionField = Exclude<keyof SessionConditions, 'since_seq' | 'demo'>;
 const FIELDS: readonly ConditionField[] = ['model', 'max_tokens', 'deliberation_depth', 'cache_ttl', 'sampling', 'system_sha256', 'prices', 'engine_version', 'sdk_version'];
 
 /** The conditions in force after `events`: the initial ones with every `condition-change` folded in. */

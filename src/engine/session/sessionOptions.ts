@@ -32,8 +32,10 @@ export interface PanelSessionOptions {
   budgetUsd?: number | null;
   /** lowers the model's context window (never raises it). */
   contextWindow?: number | null;
-  /** injectable for tests and the benchmark: the API client. */
+  /** injectable for tests and the benchmark: the API client (the built-in demo's serves scripted replies in-process). */
   client?: ModelClient;
+  /** a session of the built-in demo: its conditions say `demo: true` (engine/demo sets it with its client). */
+  demo?: boolean;
   /** keeping the prompt cache warm while idle (`dialogue.cacheWarmth`, `--warmth`); default off. */
   warmth?: WarmthMode;
   /** the longest a cache is kept warm after a turn, in minutes (`dialogue.keepWarmMinutes`); default 30. */

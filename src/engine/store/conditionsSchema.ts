@@ -32,6 +32,10 @@ export const conditionsSchema = z.object({
   prices: conditionPricesSchema,
   engine_version: z.string().min(1).describe('the version of Dialogue Panel that ran the session'),
   sdk_version: z.string().min(1).describe('the version of @anthropic-ai/sdk that made the calls'),
+  demo: z
+    .literal(true)
+    .optional()
+    .describe('set on a session of the built-in demo: scripted replies served in-process, no model called, priced at $0; absent on every real session'),
   since_seq: z
     .number()
     .int()

@@ -5,6 +5,9 @@ import { escapeMarkdownBlock as block, escapeMarkdownInline as inline } from './
 import { finalLine, redoRoots, supersededAtEnd } from './sessionLine';
 import { otherSamplesBlock, refusalLine, supersedeBlock, type NameOf, type SupersededView } from './transcriptSuperseded';
 
+/** The line under a demo session's title: scripted replies are never to be read as a model's. */
+export const DEMO_TRANSCRIPT_LINE = '> **Demo session** — the built-in demo: every reply is scripted, no model was called and nothing was billed.';
+
 /**
  * `transcript.md`: the session as a researcher reads it. Every piece of model, human or file text goes through
  * the escapers in markdownText.ts, so a renderer shows it as text and can never produce HTML from it; the only
@@ -19,6 +22,7 @@ export function renderTranscript(log: InteractiveLog, names?: Readonly<Record<st
   const nameOf = distinctNames(log, names);
   const out: string[] = [];
   out.push(`# ${inline(log.title ?? log.session_id)}`, '');
+  if (log.conditions?.demo) out.push(DEMO_TRANSCRIPT_LINE, '');
   out.push(`- Session: ${inline(log.session_id)}`);
   out.push(`- Started: ${inline(log.started_at)}${log.ended_at ? ` · ended: ${inline(log.ended_at)}` : ''}`);
   out.push(`- Model: ${inline(log.model)}`);
