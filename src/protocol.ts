@@ -30,7 +30,8 @@ export type Theme = z.infer<typeof themeSchema>;
 
 /** `carryOver`: summarise the session into a fresh one (offered when the context nears or meets the window). */
 /** `editRefused`, `retryRefused`, `fallbackModel`: the ways on after the model declined a turn (issue 19). */
-export const bannerActionSchema = z.enum(['setApiKey', 'retry', 'openSettings', 'continueSession', 'raiseBudget', 'carryOver', 'editRefused', 'retryRefused', 'fallbackModel']);
+/** `tryDemo`: open a panel on the built-in demo (offered beside `setApiKey` when there is no key). */
+export const bannerActionSchema = z.enum(['setApiKey', 'tryDemo', 'retry', 'openSettings', 'continueSession', 'raiseBudget', 'carryOver', 'editRefused', 'retryRefused', 'fallbackModel']);
 export type BannerAction = z.infer<typeof bannerActionSchema>;
 
 /** Live context/cache figures for the sub-strip (recomputed by the host after each call and on a timer). */
@@ -87,6 +88,8 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('init'),
     title: z.string(),
+    /** a session of the built-in demo: the header shows the Demo badge. */
+    demo: z.boolean().optional(),
     brief: z.object({ id: z.string(), title: z.string() }).nullable(),
     cast: z.array(memberViewSchema),
     library: z.array(memberViewSchema),

@@ -8,6 +8,9 @@ import { workbenchUrl } from '../../test/e2e/runInCodeServer';
 /** The line naming the server's process group, so a caller (or a test) can check it is gone after a stop. */
 export const SERVER_GROUP_PREFIX = 'VS Code server process group: ';
 
+/** The line naming the server's user data (its extensions' global storage is inside), for tests of the demo. */
+export const DATA_DIR_PREFIX = 'VS Code data folder: ';
+
 let server: RunningCodeServer | undefined;
 let stopping = false;
 
@@ -32,7 +35,7 @@ async function main(): Promise<void> {
   await ensureCodeServer();
   const port = Number(process.env.DIALOGUE_PORT ?? 0) || undefined;
   const env: Record<string, string> = {};
-  for (const k of ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL']) if (process.env[k]) env[k] = process.env[k]!;
+  for (const k of ['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'DIALOGUE_DEMO']) if (process.env[k]) env[k] = process.env[k]!;
   server = await startCodeServer({ workspace, extensionDevelopmentPath: root, env, ...(port ? { port } : {}) });
   if (stopping) {
     await server.stop();
@@ -41,7 +44,9 @@ async function main(): Promise<void> {
   const url = workbenchUrl(server);
   process.stdout.write(
     `\nDialogue Panel is running in a real VS Code at:\n\n  ${url}\n\nOpen it in a browser, then run "Dialogue: Start Panel" from the command palette (F1).\n` +
+      (env.DIALOGUE_DEMO ? 'The demo panel opens by itself (scripted replies, no key needed).\n' : '') +
       (env.ANTHROPIC_API_KEY ? 'Using ANTHROPIC_API_KEY from this shell.\n' : 'No ANTHROPIC_API_KEY in this shell: run "Dialogue: Set API Key" in the workbench.\n') +
+      `${DATA_DIR_PREFIX}${server.dataDir}\n` +
       `${SERVER_GROUP_PREFIX}${server.pid}\n` +
       'Press Ctrl+C to stop.\n',
   );

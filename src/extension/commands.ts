@@ -4,6 +4,7 @@ import type { AuditCommand } from './sessions/auditCommand';
 import { exportCharacterCard, importCharacterCard } from './characters/cardCommands';
 import { createSampleCharacters, newCharacter } from './characters/characterCommands';
 import { SHOW_PANEL_COMMAND } from './panel/costStatusBar';
+import { TRY_DEMO_COMMAND, tryDemo } from './demo/demoCommand';
 import { describeError } from './logSink';
 import { errorCode } from './panel/panelBanners';
 import { addCharacter, carryOverSession, closeSession, retireCharacter, startPanel, sayToPanel, stopPanel, UserFacingError } from './panel/panelCommands';
@@ -35,6 +36,7 @@ export const COMMAND_IDS = [
   'dialogue.runExperiment',
   'dialogue.importCharacterCard',
   'dialogue.exportCharacterCard',
+  TRY_DEMO_COMMAND,
   SHOW_PANEL_COMMAND,
 ] as const;
 type CommandId = (typeof COMMAND_IDS)[number];
@@ -73,6 +75,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     'dialogue.runExperiment': (arg) => runExperiment(s, arg),
     'dialogue.importCharacterCard': (arg) => importCharacterCard(s, arg),
     'dialogue.exportCharacterCard': (arg) => exportCharacterCard(s, arg),
+    [TRY_DEMO_COMMAND]: () => tryDemo(s, d.panels),
     [SHOW_PANEL_COMMAND]: async () => {
       const entry = d.panels.active();
       if (entry) entry.panel.reveal();

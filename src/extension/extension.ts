@@ -5,6 +5,7 @@ import { CharacterLibrary } from './characters/characterWatcher';
 import { registerCommands } from './commands';
 import { trackExperimentEditor } from './experiments/experimentContext';
 import { CostStatusBar } from './panel/costStatusBar';
+import { openDemoOnStartup } from './demo/demoCommand';
 import { redactingLog } from './logSink';
 import { OpenPanelRegistry } from './panel/openPanels';
 import { registerPanelSerializer } from './panel/panelSerializer';
@@ -100,6 +101,7 @@ export function activate(context: vscode.ExtensionContext): void {
   log.info(`Dialogue Panel ${String(context.extension.packageJSON.version)} active; workspace ${workspaceRoot() ?? '(none)'}`);
   void library.setFolder(services.charactersDir());
   void offerRecovery(services, manager);
+  void openDemoOnStartup(services, manager);
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void offerRecovery(services, manager)));
 }
 

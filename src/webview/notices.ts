@@ -5,6 +5,7 @@ import { contextPercent, CONTEXT_WARN_SHARE } from './meterStrip';
 
 const ACTION_LABELS: Record<BannerAction, string> = {
   setApiKey: 'Set API key',
+  tryDemo: 'Try the demo',
   retry: 'Retry',
   openSettings: 'Open settings',
   continueSession: 'Continue this session',

@@ -14,6 +14,9 @@ import { Roster } from './roster';
 import { TurnLine } from './turnLine';
 import { TurnTools } from './turnTools';
 
+/** The Demo badge's accessible name (and tooltip). */
+export const DEMO_BADGE_NAME = 'Demo session: scripted replies, no model called, nothing billed';
+
 const THEME_CLASSES: readonly string[] = ['cream', 'light', 'dark', 'eink', 'vscode'].map((t) => `theme-${t}`);
 
 /**
@@ -26,6 +29,8 @@ export class PanelApp {
   private readonly announcer = new Announcer();
   private readonly titleEl = el('h1', { class: 'title' });
   private readonly briefEl = el('span', { class: 'brief' });
+  /** Shown on a session of the built-in demo, so its scripted replies are never taken for a model's. */
+  private readonly demoBadge = el('span', { class: 'demo-badge', role: 'note', 'aria-label': DEMO_BADGE_NAME, title: DEMO_BADGE_NAME, hidden: true }, 'Demo');
   private readonly main = el('div', { class: 'main' });
   private readonly stream: MessageStream;
   private readonly drawer: DeliberationDrawer;
@@ -95,7 +100,7 @@ export class PanelApp {
 
     this.setTitle(title, null);
     const header = el('header', { class: 'panel-header' },
-      el('div', { class: 'titles' }, this.titleEl, this.briefEl), this.drawer.toggle);
+      el('div', { class: 'titles' }, this.titleEl, this.demoBadge, this.briefEl), this.drawer.toggle);
     // Landmarks: header (banner), this strip and the notices (regions), the stream (main), the drawer
     // (complementary, beside main rather than inside it), the composer (form).
     const strip = el('section', { class: 'roster-strip', 'aria-label': 'Panel members and costs' }, this.roster.element, this.meters.element);
@@ -118,6 +123,7 @@ export class PanelApp {
         this.members.remember(msg.library);
         this.members.remember(msg.cast);
         this.setTitle(msg.title, msg.brief?.title ?? null);
+        this.demoBadge.hidden = msg.demo !== true;
         this.applyTheme(msg.theme);
         this.stream.reset();
         this.drawer.reset();

@@ -1,5 +1,5 @@
 // Room `extension/access`: the API key in SecretStorage (with the environment fallback) and its redaction.
-// May import: the extension's log sink only.
+// May import: the extension's log sink, and the demo's command id (offered when there is no key).
 import * as vscode from 'vscode';
 import {
   API_KEY_ENV,
@@ -12,6 +12,7 @@ import {
   type ResolvedApiKey,
 } from './accessStore';
 import type { RedactingLog } from '../logSink';
+import { TRY_DEMO_COMMAND, TRY_DEMO_LABEL } from '../demo/demoIds';
 
 /**
  * The key's life in VS Code: SecretStorage first, ANTHROPIC_API_KEY as the fallback, a password box to set
@@ -89,9 +90,14 @@ export class ApiKeys implements vscode.Disposable {
     if (resolved) return resolved.key;
     if (!interactive) return undefined;
     const choice = await vscode.window.showWarningMessage(
-      `Dialogue needs an Anthropic API key (none stored, and ${API_KEY_ENV} is not set).`,
+      `Dialogue needs an Anthropic API key (none stored, and ${API_KEY_ENV} is not set). Or try the demo first: a scripted panel, no key needed.`,
       'Set API key',
+      TRY_DEMO_LABEL,
     );
+    if (choice === TRY_DEMO_LABEL) {
+      void vscode.commands.executeCommand(TRY_DEMO_COMMAND);
+      return undefined;
+    }
     if (choice !== 'Set API key' || !(await this.set())) return undefined;
     return (await this.resolve())?.key;
   }

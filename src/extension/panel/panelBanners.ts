@@ -12,7 +12,7 @@ type Banner = Extract<HostMessage, { type: 'banner' }>;
 type Notice = Extract<SessionUpdate, { kind: 'notice' }>;
 
 const NOTICE_ACTIONS: Record<NonNullable<Notice['action']>, BannerAction[]> = {
-  setApiKey: ['setApiKey'],
+  setApiKey: ['setApiKey', 'tryDemo'],
   retry: ['retry'],
   raiseBudget: ['raiseBudget'],
   carryOver: ['carryOver'],
@@ -44,7 +44,7 @@ export function bannerForError(err: unknown): Banner {
   const message = describeError(err);
   switch (errorCode(err)) {
     case 'no-key':
-      return { type: 'banner', level: 'error', message, actions: ['setApiKey'] };
+      return { type: 'banner', level: 'error', message, actions: ['setApiKey', 'tryDemo'] };
     case 'budget':
       return { type: 'banner', level: 'warning', message, actions: ['raiseBudget'] };
     case 'context-full':

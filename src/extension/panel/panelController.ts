@@ -135,6 +135,8 @@ export class PanelController {
         }
         case 'openSettings':
           return this.deps.openSettings('dialogue');
+        case 'tryDemo':
+          return this.deps.tryDemo?.();
         case 'raiseBudget':
           return this.deps.openSettings('dialogue.budgetUsd');
         case 'continueSession':
@@ -297,6 +299,7 @@ export class PanelController {
     return {
       type: 'init',
       title: this.title,
+      ...(this.deps.isDemo?.(this.sessionDir) ? { demo: true } : {}),
       brief: live ? live.brief : (replay?.brief ?? null),
       ...this.roster(),
       theme: this.deps.theme(),

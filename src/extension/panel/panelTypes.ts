@@ -48,6 +48,10 @@ export interface PanelControllerDeps {
   fallbackModel(): string | null;
   /** Re-opens a closed session for new turns; undefined when it could not (the host explains why). */
   continueSession(dir: string): Promise<LiveSession | undefined>;
+  /** Whether a session folder is a demo's (the header then shows the Demo badge); absent: never. */
+  isDemo?: (dir: string) => boolean;
+  /** Opens a panel on the built-in demo ("Try the demo", offered when there is no key). */
+  tryDemo?: () => void;
   /** Avatar files as webview URIs (only those under the webview's resource roots). */
   avatarUri?: AvatarUri;
   now?: () => number;

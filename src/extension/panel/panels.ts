@@ -11,6 +11,7 @@ import { PanelController, type LiveSession, type ReplaySource } from './panelCon
 import type { DialogueServices } from '../services';
 import type { SessionLauncher } from '../sessions/sessionLauncher';
 import { loadReplay } from '../sessions/sessionListing';
+import { isDemoDir, TRY_DEMO_COMMAND } from '../demo/demoCommand';
 import { makeNonce, renderWebviewHtml } from './webviewHtml';
 
 /** The webview panel type: the serializer and `onWebviewPanel:` activation are keyed on it. */
@@ -77,7 +78,7 @@ export class PanelManager implements vscode.Disposable {
       if (record.mode === 'live') {
         // The window went away mid-session: finalise from the journal, then carry on in the same folder.
         if (await pathExists(path.join(dir, SESSION_FILES.journal))) await recoverSession(dir);
-        if (await this.s.apiKeys.resolve()) {
+        if (isDemoDir(this.s, dir) || (await this.s.apiKeys.resolve())) {
           const session = await this.launcher.resume(dir, false);
           if (session) {
             this.attach(panel, { live: session });
@@ -187,6 +188,8 @@ export class PanelManager implements vscode.Disposable {
         openSettings: (query) => void vscode.commands.executeCommand('workbench.action.openSettings', query),
         fallbackModel: () => this.s.settings().fallbackModel,
         continueSession: (dir) => this.launcher.resumeOrExplain(dir),
+        isDemo: (dir) => isDemoDir(this.s, dir),
+        tryDemo: () => void vscode.commands.executeCommand(TRY_DEMO_COMMAND),
         avatarUri: (file) => {
           const dir = this.avatarsDir();
           const rel = dir ? path.relative(dir, file) : '..';

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { PanelSession } from '../../engine/session/panelSession';
 import { pastThinkTimes } from '../../engine/warmth/pastGaps';
+import { demoResumeOptions, isDemoDir } from '../demo/demoCommand';
 import { engineOptions } from '../settings';
 import type { DialogueServices } from '../services';
 import { NO_FOLDER_MESSAGE } from '../services';
@@ -45,6 +46,12 @@ export class SessionLauncher {
   }
 
   async resume(dir: string, interactive: boolean): Promise<PanelSession | undefined> {
+    // A demo session continues as a demo: its scripted API, no key, its own folder.
+    if (isDemoDir(this.s, dir)) {
+      const session = await PanelSession.resume(dir, await demoResumeOptions(this.s));
+      this.s.log.info(`demo session continued: ${dir}`);
+      return session;
+    }
     const base = await this.base(interactive, dir);
     if (!base) return undefined;
     const session = await PanelSession.resume(dir, base);

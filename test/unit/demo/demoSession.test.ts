@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { loadLibrary } from '../../../src/engine/cast/characters';
 import { DEMO_PACING, demoFetch } from '../../../src/engine/demo/demoFetch';
 import { DEMO_NOTICE, readPrompt, scriptedReply } from '../../../src/engine/demo/demoScript';
-import { demoSessionsDir, isDemoSessionDir, startDemoSession } from '../../../src/engine/demo/demoSession';
+import { demoOptions, demoSessionsDir, isDemoSessionDir, startDemoSession } from '../../../src/engine/demo/demoSession';
+import { PanelSession } from '../../../src/engine/session/panelSession';
 import { DEMO_MODEL } from '../../../src/engine/cost/modelTable';
 import { makeClient } from '../../../src/engine/model/modelCall';
 import { auditSessions } from '../../../src/engine/store/sessionAudit';
@@ -60,8 +61,6 @@ describe('the built-in demo (issue 17 item 4)', function () {
 
   it('a real session records no demo condition', async () => {
     const library = await loadLibrary(repoCharacters);
-    const { PanelSession } = await import('../../../src/engine/session/panelSession');
-    const { demoOptions } = await import('../../../src/engine/demo/demoSession');
     const { demo: _demo, ...real } = demoOptions({ library, sessionsDir: path.join(storage, 'sessions'), pacing: FAST });
     const session = await PanelSession.start({ ...real, cast: ['mara'], brief: null });
     assert.equal(session.conditions.demo, undefined);

@@ -100,7 +100,7 @@ describe('extension: PanelController (webview protocol <-> session)', () => {
     await controller.receive({ type: 'retire', id: 'mara' });
     const banners = ofType(posted, 'banner');
     assert.deepEqual(banners.map((b) => [b.level, b.message, b.actions]), [
-      ['error', 'No API key', ['setApiKey']],
+      ['error', 'No API key', ['setApiKey', 'tryDemo']],
       ['warning', 'at least one member stays', []],
     ]);
   });
@@ -126,7 +126,7 @@ describe('extension: PanelController (webview protocol <-> session)', () => {
     session.emit({ kind: 'cast' });
     await Promise.resolve();
     assert.deepEqual(posted.map((m) => m.type), ['answering', 'stream', 'event', 'banner', 'cast', 'meter']);
-    assert.deepEqual(ofType(posted, 'banner')[0]!.actions, ['setApiKey']);
+    assert.deepEqual(ofType(posted, 'banner')[0]!.actions, ['setApiKey', 'tryDemo']);
     assert.equal(changes, 2);
     assert.equal(controller.totalUsd(), 0.0123);
     for (const m of posted) assert.ok(hostMessageSchema.safeParse(m).success, m.type);

@@ -1,5 +1,6 @@
 import Module from 'node:module';
 import * as path from 'node:path';
+import * as os from 'node:os';
 import { MemoryMemento, MemorySecrets } from './extensionFakes';
 
 /**
@@ -297,8 +298,11 @@ export function createFakeVscode() {
 
 export type FakeVscode = ReturnType<typeof createFakeVscode>;
 
-/** An ExtensionContext with in-memory storage; pass the same memento to simulate a window reload. */
-export function fakeContext(extensionPath: string, workspaceState = new MemoryMemento(), secrets = new MemorySecrets()) {
+/**
+ * An ExtensionContext with in-memory storage; pass the same memento to simulate a window reload. Its global
+ * storage is a folder under the system's temp folder (created on first write, as VS Code's is).
+ */
+export function fakeContext(extensionPath: string, workspaceState = new MemoryMemento(), secrets = new MemorySecrets(), globalStorage = path.join(os.tmpdir(), `dp-global-storage-${process.pid}-${++contexts}`)) {
   const changed = new EventEmitter<{ key: string }>();
   const secretStorage = {
     get: (k: string) => secrets.get(k),
@@ -319,6 +323,7 @@ export function fakeContext(extensionPath: string, workspaceState = new MemoryMe
       secrets: secretStorage,
       workspaceState,
       extensionUri: Uri.file(extensionPath),
+      globalStorageUri: Uri.file(globalStorage),
       extension: { packageJSON: { version: '0.0.0-test' } },
     },
     dispose: () => {
@@ -327,6 +332,7 @@ export function fakeContext(extensionPath: string, workspaceState = new MemoryMe
   };
 }
 
+let contexts = 0;
 const FAKE_ID = path.join(__dirname, '__fake_vscode__.js');
 type Resolver = (request: string, ...rest: unknown[]) => string;
 const moduleInternals = Module as unknown as { _resolveFilename: Resolver; _cache: Record<string, unknown> };
