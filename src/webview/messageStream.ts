@@ -67,6 +67,17 @@ export class MessageStream {
       case 'speak':
         this.speak(ev, live);
         break;
+      case 'greeting': {
+        // Said before the first turn, with no model call: a message of that character, marked as the greeting.
+        const entry = this.newMessage(`0:greeting:${ev.speaker}`, ev.speaker, ev.turn, 1);
+        entry.confirmed = true;
+        entry.announced = !live;
+        this.open.delete(entry);
+        entry.body.finish(ev.text);
+        entry.main.closest('article')?.classList.add('greeting');
+        entry.main.firstElementChild?.append(el('span', { class: 'greeting-tag' }, ' · greeting'));
+        break;
+      }
       case 'pass': {
         const m = this.members.get(ev.speaker);
         const row = el('div', { class: 'pass' }, glyphAvatar(m, 'small'), `${this.members.shortName(ev.speaker)} passes`);

@@ -116,6 +116,18 @@ ${ids}`;
 }
 
 /**
+ * The two messages a greeting opens a 1:1 session with (before the first turn): a user message saying the member
+ * speaks first, then the greeting as that member's reply in the wire format, so the model continues from its own
+ * first line. They are appended once at the start, so the context still only grows at its end.
+ */
+export function greetingMessages(c: Character, text: string): ContextMessage[] {
+  return [
+    { role: 'user', content: [`<stage>The session opens. ${c.name} greets the floor first, before the floor has said anything.</stage>`] },
+    { role: 'assistant', content: [`<speak who="${c.id}">${text}</speak>`] },
+  ];
+}
+
+/**
  * A recalled lorebook entry. `entry` marks it in the context, which is how a session knows (after a resume or a
  * rewind too) that it has already been recalled: once per session, while it is in the context.
  */

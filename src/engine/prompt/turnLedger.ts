@@ -74,7 +74,8 @@ export class TurnLedger {
 
   /** Number of context messages that end turn `turn` (0 for "before the first turn"). */
   contextEnd(turn: number): number {
-    if (turn === 0) return 0;
+    // Before the first turn: whatever opened the context (a greeting) stays; it ends where the first turn's user message sits.
+    if (turn === 0) return this.slots.size === 0 ? 0 : Math.min(...[...this.slots.values()].map((s) => s.userIndex));
     const s = this.slots.get(turn);
     if (!s) throw new Error(`turn ${turn} is not in the ledger`);
     return s.userIndex + 1 + (s.reply.length > 0 ? 1 : 0);

@@ -2,7 +2,9 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CastState, EngineError } from '../cast/castState';
 import { ContextLog } from '../prompt/contextLog';
-import { openingSystem } from '../prompt/promptLayout';
+import { greetingMessages, openingSystem } from '../prompt/promptLayout';
+import { resolveMacros } from '../cast/cardMacros';
+import type { Character } from '../cast/characters';
 import { SESSION_FILES } from '../store/sessionFiles';
 import { SessionJournal } from '../store/sessionJournal';
 import { SessionLock } from '../store/sessionLock';
@@ -38,6 +40,7 @@ export async function openNewSession(o: PanelSessionOptions): Promise<OpenedSess
     return c;
   });
   if (new Set(o.cast).size !== o.cast.length) throw new EngineError('bad-input', 'the cast lists a character twice');
+  const greeting = o.greeting === undefined ? null : openingGreeting(cast, o.greeting);
   const title = o.title ?? o.brief?.title ?? cast.map((c) => c.name).join(', ');
   const system = openingSystem(o.deliberationDepth, o.brief, cast, o.carriedOver);
   const journal = await SessionJournal.create(o.sessionsDir, {
@@ -55,6 +58,10 @@ export async function openNewSession(o: PanelSessionOptions): Promise<OpenedSess
     for (const c of cast) journal.noteParticipant({ id: c.id, name: c.name, glyph: c.glyph, color: c.color });
     const profiles = Object.fromEntries(cast.map((c) => [c.id, c.sha256]));
     journal.append({ type: 'intro', turn: 0, brief: journal.header.brief, cast: cast.map((c) => c.id), profiles, ...(o.carriedOver ? { carried_over: o.carriedOver } : {}) });
+    if (greeting) {
+      for (const m of greetingMessages(greeting.character, greeting.text)) ctx.push(m);
+      journal.append({ type: 'greeting', turn: 0, speaker: greeting.character.id, text: greeting.text, greeting: greeting.index });
+    }
     await ctx.sync();
   } catch (err) {
     ctx?.close();
@@ -62,7 +69,21 @@ export async function openNewSession(o: PanelSessionOptions): Promise<OpenedSess
     await fs.rm(journal.dir, { recursive: true, force: true });
     throw err;
   }
-  return { journal, cast: new CastState(cast), ctx, opts: o, turn: 0 };
+  // The greeting opened this session only: a carry-over (which starts from these options) must not greet again.
+  const { greeting: _opened, ...opts } = o;
+  return { journal, cast: new CastState(cast), ctx, opts, turn: 0 };
+}
+
+/** The greeting a 1:1 session opens with, macros resolved as in every prompt; refused unless it exists. */
+function openingGreeting(cast: readonly Character[], index: number): { character: Character; text: string; index: number } {
+  if (cast.length !== 1) throw new EngineError('bad-input', 'a greeting opens a 1:1 session: the cast must be one character');
+  const character = cast[0]!;
+  const raw = character.greetings?.[index];
+  if (raw === undefined) {
+    const n = character.greetings?.length ?? 0;
+    throw new EngineError('bad-input', n === 0 ? `${character.name} has no greeting (only imported character cards carry one)` : `${character.name} has ${n} greeting${n === 1 ? '' : 's'}; there is no greeting ${index}`);
+  }
+  return { character, text: resolveMacros(raw.trim(), character.name), index };
 }
 
 /**

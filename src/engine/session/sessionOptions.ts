@@ -44,8 +44,13 @@ export interface PanelSessionOptions {
   thinkTimeHistory?: readonly number[];
   /** injectable for tests and the benchmark: the clock every timer and warmth decision uses. */
   clock?: Clock;
+  /**
+   * A 1:1 session that opens with the member's greeting (a card's first message, 0, or alternate N): recorded as a
+   * `greeting` event and carried in the context as that member's first reply. Needs a one-member cast.
+   */
+  greeting?: number;
   /** set when this session continues another (carry-over): the summary opens the context. */
   carriedOver?: { from: string; summary: string };
 }
 
-export type ResumeOptions = Omit<PanelSessionOptions, 'cast' | 'brief' | 'title'>;
+export type ResumeOptions = Omit<PanelSessionOptions, 'cast' | 'brief' | 'title' | 'greeting'>;

@@ -88,6 +88,18 @@ export const speakEventSchema = z.object({
   order: z.number().int().positive().describe('1-based delivery order within the turn (passes count)'),
   truncated: z.boolean().describe('true when the response was cut (stopped, dropped, max_tokens)'),
 });
+/**
+ * A character's greeting opened the session (a 1:1 session started from a card's `first_mes` or one of its
+ * alternates): said before the first turn, with no model call, and carried in the context as that character's
+ * first reply.
+ */
+export const greetingEventSchema = z.object({
+  ...eventBase,
+  type: z.literal('greeting'),
+  speaker: characterIdSchema,
+  text: z.string().describe('the greeting as said: the card\'s text with {{char}} and {{user}} resolved'),
+  greeting: z.number().int().nonnegative().describe('which greeting: 0 = the first message (first_mes), N = alternate greeting N'),
+});
 export const passEventSchema = z.object({
   ...eventBase,
   type: z.literal('pass'),
@@ -216,6 +228,7 @@ export const interactiveEventSchema = z.discriminatedUnion('type', [
   deliberationEventSchema,
   speakEventSchema,
   passEventSchema,
+  greetingEventSchema,
   joinEventSchema,
   leaveEventSchema,
   reviseEventSchema,

@@ -217,6 +217,8 @@ function renderEvent(e: SessionEvent, nameOf: NameOf): string | null {
       return said(`**${inline(nameOf(e.speaker))}**${e.truncated ? ' *(cut off)*' : ''}:`, e.text);
     case 'pass':
       return `*${inline(nameOf(e.speaker))} passes.*`;
+    case 'greeting':
+      return said(`**${inline(nameOf(e.speaker))}** *(greeting${e.greeting > 0 ? `, alternate ${e.greeting}` : ''})*:`, e.text);
     case 'join':
       return `*${inline(nameOf(e.speaker))} joins the panel.*`;
     case 'leave':
