@@ -12,6 +12,7 @@ import type { PanelManager } from './panel/panels';
 import type { DialogueServices } from './services';
 import type { SessionLauncher } from './sessions/sessionLauncher';
 import { openSession } from './sessions/sessionPicker';
+import { START_WITH_GREETING_COMMAND, startWithGreeting } from './sessions/greetingStart';
 import { runExperiment } from './experiments/runExperimentCommand';
 import { editLastLine, regenerateLastTurn, rewindPanel } from './panel/turnCommands';
 
@@ -37,6 +38,7 @@ export const COMMAND_IDS = [
   'dialogue.importCharacterCard',
   'dialogue.exportCharacterCard',
   TRY_DEMO_COMMAND,
+  START_WITH_GREETING_COMMAND,
   SHOW_PANEL_COMMAND,
 ] as const;
 type CommandId = (typeof COMMAND_IDS)[number];
@@ -76,6 +78,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     'dialogue.importCharacterCard': (arg) => importCharacterCard(s, arg),
     'dialogue.exportCharacterCard': (arg) => exportCharacterCard(s, arg),
     [TRY_DEMO_COMMAND]: () => tryDemo(s, d.panels),
+    [START_WITH_GREETING_COMMAND]: (arg) => startWithGreeting(s, d.launcher, (session) => d.panels.openLive(session), arg),
     [SHOW_PANEL_COMMAND]: async () => {
       const entry = d.panels.active();
       if (entry) entry.panel.reveal();

@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { initMessage } from './panelFixtures';
+import { initMessage, MARA, stamp } from './panelFixtures';
 import type { PanelPage } from './panelHarness';
 import { usePanelPage } from './panelSuite';
 import { runAxe } from './axeCheck';
 
-describe('panel webview: the demo (headless Chromium, scripted host)', function () {
+describe('panel webview: the demo and the greeting (headless Chromium, scripted host)', function () {
   const suite = usePanelPage();
   let panel: PanelPage;
   beforeEach(() => { panel = suite.panel; });
@@ -28,5 +28,18 @@ describe('panel webview: the demo (headless Chromium, scripted host)', function 
     const n = panel.posted().length;
     await suite.button('Try the demo').click();
     assert.deepEqual(await panel.waitForPosted((m) => m.type === 'action', 3000, n), { type: 'action', action: 'tryDemo' });
+  });
+
+  it('shows a greeting that opened the session as that character\'s first message, marked as the greeting, as text', async () => {
+    const events = stamp([
+      { type: 'intro', turn: 0, brief: null, cast: ['mara'] },
+      { type: 'greeting', turn: 0, speaker: 'mara', text: 'Welcome to the quay, the floor. <b>Sit</b>.', greeting: 1 },
+    ]);
+    await panel.post(initMessage({ cast: [MARA], events }));
+    const article = panel.page.locator('article.msg.greeting[data-speaker="mara"]');
+    await article.waitFor();
+    assert.match(await article.innerText(), /Mara Voss · greeting\s+Welcome to the quay, the floor\. <b>Sit<\/b>\./);
+    assert.equal(await article.locator('b').count(), 0, 'never HTML');
+    assert.equal(await panel.page.locator('article.msg').count(), 1);
   });
 });

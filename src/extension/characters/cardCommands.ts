@@ -58,11 +58,17 @@ export async function importCharacterCard(s: DialogueServices, arg?: unknown): P
   }
   await s.library.reload();
   const last = results.at(-1)!;
-  void vscode.window.showInformationMessage(`Dialogue: imported ${results.map((r) => r.id).join(', ')}.`, 'Open').then((c) => {
+  // A card that brought a greeting can open a 1:1 session with it, as the community's tools open a chat.
+  const greeted = results.find((r) => (s.library.current?.characters.get(r.id)?.greetings?.length ?? 0) > 0);
+  const actions = greeted ? ['Open', GREET_LABEL] : ['Open'];
+  void vscode.window.showInformationMessage(`Dialogue: imported ${results.map((r) => r.id).join(', ')}.`, ...actions).then((c) => {
     if (c === 'Open') void vscode.window.showTextDocument(vscode.Uri.file(last.file), { preview: false });
+    if (c === GREET_LABEL && greeted) void vscode.commands.executeCommand('dialogue.startWithGreeting', { character: greeted.id });
   });
   return results.map((r) => r.file);
 }
+
+const GREET_LABEL = 'Start 1:1 with its greeting';
 
 const FORMATS: Array<vscode.QuickPickItem & { format: CardFormat }> = [
   { label: 'PNG', description: 'V3 card in the avatar image (with a V2 backfill for older tools)', format: 'png' },

@@ -40,6 +40,7 @@ export class SessionLauncher {
       cast: request.cast.map((c) => c.id),
       brief: request.brief,
       ...(request.title ? { title: request.title } : {}),
+      ...(request.greeting !== undefined ? { greeting: request.greeting } : {}),
     });
     this.s.log.info(`session started: ${session.dir} (cast ${request.cast.map((c) => c.id).join(', ')}; model ${base.model})`);
     return session;

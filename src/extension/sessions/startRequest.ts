@@ -17,6 +17,8 @@ export interface StartRequest {
   cast: Character[];
   brief: Brief | null;
   title?: string;
+  /** a 1:1 session that opens with the one member's greeting (0 = first message, N = alternate N). */
+  greeting?: number | undefined;
 }
 
 export function resolveStartRequest(args: unknown, library: Library): { ok: true; request: StartRequest } | { ok: false; message: string } {

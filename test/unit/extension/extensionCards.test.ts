@@ -104,4 +104,25 @@ describe('extension: import and export character cards (fake vscode)', function 
     assert.equal(cast.find((c) => c.id === 'bram-okafor')?.avatar, `file://${path.join(workspace, 'characters', 'avatars', 'bram-okafor.png')}`);
     assert.equal(cast.find((c) => c.id === 'ada-quill')?.avatar, undefined, 'no avatar: the glyph');
   });
+  it('opens a 1:1 session with a card greeting: pick the character, then the alternate; the panel shows it first', async () => {
+    const offered: string[][] = [];
+    fake.state.pick = <T,>(items: readonly T[], options: Record<string, unknown>) => {
+      const list = items as unknown as Array<{ label: string; id?: string; index?: number }>;
+      offered.push(list.map((i) => i.label));
+      return (/greeting$/.test(String(options.title)) ? list.find((i) => i.label === 'Alternate greeting 2') : list.find((i) => i.id === 'bram-okafor')) as T;
+    };
+    const dir = await run<string>('dialogue.startWithGreeting');
+    assert.ok(offered[0]!.every((l) => !/Mara|Oskar/.test(l)), 'only characters with a greeting are offered');
+    assert.deepEqual(offered[1], ['First message', 'Alternate greeting 1', 'Alternate greeting 2']);
+    const panel = fake.state.panels.at(-1)!;
+    assert.match(panel.title, /Bram Okafor \(1:1\)/);
+    panel.send({ type: 'ready' });
+    const init = messages(panel)[0]!;
+    assert.ok(init.type === 'init');
+    const greeting = init.events.find((e) => e.type === 'greeting');
+    assert.deepEqual(greeting && greeting.type === 'greeting' && [greeting.speaker, greeting.text, greeting.greeting], ['bram-okafor', 'Late again?', 2]);
+    assert.deepEqual(init.cast.map((c) => c.id), ['bram-okafor']);
+    await run('dialogue.closeSession', dir);
+    await assert.rejects(run('dialogue.startWithGreeting', { character: 'bram-okafor', greeting: 7 }), /no greeting 7/);
+  });
 });
