@@ -5,7 +5,7 @@ import { CharacterLibrary } from './characters/characterWatcher';
 import { registerCommands } from './commands';
 import { trackExperimentEditor } from './experiments/experimentContext';
 import { CostStatusBar } from './panel/costStatusBar';
-import { openDemoOnStartup } from './demo/demoCommand';
+import { isDemoDir, openDemoOnStartup } from './demo/demoCommand';
 import { redactingLog } from './logSink';
 import { OpenPanelRegistry } from './panel/openPanels';
 import { registerPanelSerializer } from './panel/panelSerializer';
@@ -89,6 +89,8 @@ export function activate(context: vscode.ExtensionContext): void {
       if (changed.has('theme')) manager.broadcastTheme(settings.theme);
       if (changed.has('charactersFolder')) void library.setFolder(services.charactersDir());
       manager.forEachLive((session, controller) => {
+        // A demo session runs on the demo model and its own options: the researcher's settings are for real sessions.
+        if (isDemoDir(services, session.dir)) return;
         if (changed.has('model')) session.setModel(settings.model);
         if (changed.has('cacheTtl')) session.setCacheTtl(settings.cacheTtl);
         if (changed.has('budgetUsd')) session.setBudget(settings.budgetUsd);

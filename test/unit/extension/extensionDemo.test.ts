@@ -71,11 +71,15 @@ describe('extension: Try the demo, without a key', function () {
     for (const m of messages(panel)) assert.ok(hostMessageSchema.safeParse(m).success, `valid ${m.type}`);
     assert.ok(messages(panel).some((m) => m.type === 'stream'), 'the demo streams');
 
+    // The researcher's settings are for real sessions: a model change leaves the demo on its $0 demo model.
+    fake.setConfig({ model: 'claude-sonnet-4-6', cacheTtl: '1h' });
     const dir = await run<string>('dialogue.closeSession');
     assert.equal(path.dirname(dir), path.join(storage, 'demo-sessions'), 'in the extension\'s global storage');
     const log = interactiveLogSchema.parse(JSON.parse(await fs.readFile(path.join(dir, 'event-log.json'), 'utf8')));
     assert.equal(log.conditions?.demo, true);
     assert.ok(log.events.some((e) => e.type === 'speak'));
+    assert.equal(log.events.some((e) => e.type === 'condition-change'), false, 'no setting reached the demo');
+    assert.equal(log.model, 'dialogue-demo');
   });
 
   it('a closed demo session continues as a demo, with no key', async () => {
