@@ -10,6 +10,8 @@ import { addCharacter, carryOverSession, closeSession, retireCharacter, startPan
 import type { PanelManager } from './panel/panels';
 import type { DialogueServices } from './services';
 import type { SessionLauncher } from './sessions/sessionLauncher';
+import { exportSessionCommand } from './sessions/exportCommand';
+import { publishSessionCommand } from './sessions/publishCommand';
 import { openSession } from './sessions/sessionPicker';
 import { runExperiment } from './experiments/runExperimentCommand';
 import { editLastLine, regenerateLastTurn, rewindPanel } from './panel/turnCommands';
@@ -35,6 +37,8 @@ export const COMMAND_IDS = [
   'dialogue.runExperiment',
   'dialogue.importCharacterCard',
   'dialogue.exportCharacterCard',
+  'dialogue.exportSession',
+  'dialogue.publishSession',
   SHOW_PANEL_COMMAND,
 ] as const;
 type CommandId = (typeof COMMAND_IDS)[number];
@@ -73,6 +77,8 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     'dialogue.runExperiment': (arg) => runExperiment(s, arg),
     'dialogue.importCharacterCard': (arg) => importCharacterCard(s, arg),
     'dialogue.exportCharacterCard': (arg) => exportCharacterCard(s, arg),
+    'dialogue.exportSession': (arg) => exportSessionCommand(s, arg),
+    'dialogue.publishSession': (arg) => publishSessionCommand(s, arg),
     [SHOW_PANEL_COMMAND]: async () => {
       const entry = d.panels.active();
       if (entry) entry.panel.reveal();
