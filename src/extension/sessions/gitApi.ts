@@ -44,11 +44,11 @@ const INITIALIZE_TIMEOUT_MS = 15_000;
 export async function gitApi(): Promise<GitApi> {
   const extension = vscode.extensions.getExtension<GitExtension>(GIT_EXTENSION_ID);
   if (!extension) {
-    throw new UserFacingError('Dialogue: publishing needs VS Code\'s built-in Git extension, which is disabled or missing: enable "Git" (vscode.git) in the Extensions view.');
+    throw new UserFacingError('Dialogue: cannot publish without VS Code\'s built-in Git extension, which is disabled or missing: enable "Git" (vscode.git) in the Extensions view.');
   }
   const exports = extension.isActive ? extension.exports : await extension.activate();
   if (!exports?.enabled) {
-    throw new UserFacingError('Dialogue: publishing needs Git, which is turned off in this window (setting "git.enabled"): turn it on and publish again.');
+    throw new UserFacingError('Dialogue: cannot publish while Git is turned off (setting "git.enabled"): turn it on, then publish again.');
   }
   const api = exports.getAPI(1);
   if (api.state !== 'initialized') {
@@ -56,7 +56,7 @@ export async function gitApi(): Promise<GitApi> {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         sub.dispose();
-        reject(new UserFacingError('Dialogue: the Git extension did not finish starting; try publishing again in a moment.'));
+        reject(new UserFacingError('Dialogue: cannot publish yet: the Git extension has not finished starting; try again in a moment.'));
       }, INITIALIZE_TIMEOUT_MS);
       const sub = api.onDidChangeState((state) => {
         if (state !== 'initialized') return;

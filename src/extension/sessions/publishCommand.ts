@@ -40,7 +40,7 @@ export async function publishSessionCommand(s: DialogueServices, arg?: unknown):
   });
   if (root === null) {
     throw new UserFacingError(
-      `Dialogue: ${vscode.workspace.asRelativePath(sessionsDir)} is not in a Git repository, so there is nowhere to publish to. Point "dialogue.sessionsFolder" into your viewer's repository, or run "git init" there.`,
+      `Dialogue: cannot publish: ${vscode.workspace.asRelativePath(sessionsDir)} is not in a Git repository. Point "dialogue.sessionsFolder" into your viewer's repository, or run "git init" there.`,
     );
   }
   const repository = await openedRepository(api, root);

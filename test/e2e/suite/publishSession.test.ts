@@ -71,7 +71,7 @@ describe('Export and publish a closed session', () => {
 
   it('says clearly that Git is off, then that a folder outside any repository cannot be published', async () => {
     assert.equal((await gitExtension()).enabled, false, 'the harness starts with git.enabled: false');
-    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('dialogue.publishSession', { session })), /publishing needs Git, which is turned off/);
+    await assert.rejects(Promise.resolve(vscode.commands.executeCommand('dialogue.publishSession', { session })), /cannot publish while Git is turned off/);
     await enableGit();
     const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'dialogue-e2e-no-repo-'));
     try {

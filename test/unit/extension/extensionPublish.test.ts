@@ -120,10 +120,10 @@ describe('extension: export and publish a session (fake vscode, real files and g
 
   it('says clearly when the Git extension is missing or turned off', async () => {
     fake.state.extensions.delete('vscode.git');
-    await assert.rejects(run('dialogue.publishSession', { session }), /built-in Git extension.*enable "Git"/);
+    await assert.rejects(run('dialogue.publishSession', { session }), /cannot publish without VS Code's built-in Git extension.*enable "Git"/);
     useGit({ enabled: false });
-    await assert.rejects(run('dialogue.publishSession', { session }), /Git, which is turned off.*git\.enabled/);
-    assert.match(lastMessage('error'), /^Dialogue: publishing needs Git/);
+    await assert.rejects(run('dialogue.publishSession', { session }), /cannot publish while Git is turned off.*git\.enabled/);
+    assert.match(lastMessage('error'), /^Dialogue: cannot publish while Git is turned off/);
   });
 
   it('says clearly when the sessions folder is in no repository, and writes nothing', async () => {
