@@ -26,7 +26,9 @@ export async function exportSessionCommand(s: DialogueServices, arg?: unknown): 
   const args = parseSessionArgs('dialogue.exportSession', arg);
   const dir = await resolveClosedSession(s, args.session, 'Export a session as one HTML file');
   if (!dir) return undefined;
-  let out = args.out === undefined ? undefined : path.resolve(path.dirname(dir), args.out);
+  // A relative `out` is from the workspace folder, as a keybinding's author reads it (else beside the session).
+  const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? path.dirname(dir);
+  let out = args.out === undefined ? undefined : path.resolve(base, args.out);
   if (out === undefined) {
     const chosen = await vscode.window.showSaveDialog({
       title: `Export ${path.basename(dir)} as one HTML file`,

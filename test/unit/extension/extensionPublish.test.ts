@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { createFakeVscode, fakeContext, installFakeVscode, Uri } from './extensionFakeVscode';
+import { createFakeVscode, fakeContext, freshExtension, installFakeVscode, Uri } from './extensionFakeVscode';
 import { MemoryMemento, MemorySecrets, until, type ExtensionModule } from './extensionFakes';
 import { git, removeTempDirs, repoWithStagedNote, tempDir, writeSession } from './extensionSessions';
 
@@ -62,9 +62,7 @@ describe('extension: export and publish a session (fake vscode, real files and g
 
   before(async () => {
     uninstall = installFakeVscode(fake.api);
-    const glue = path.join(REPO, 'src', 'extension') + path.sep;
-    for (const id of Object.keys(require.cache)) if (id.startsWith(glue)) delete require.cache[id];
-    extension = require('../../../src/extension/extension') as ExtensionModule;
+    extension = freshExtension();
     workspace = await repoWithStagedNote('publish');
     sessions = path.join(workspace, 'sessions');
     await fs.mkdir(sessions);
@@ -76,6 +74,7 @@ describe('extension: export and publish a session (fake vscode, real files and g
     extension.deactivate();
     ctx.dispose();
     uninstall();
+    // Later suites load the extension against their own fake `vscode`.
     const glue = path.join(REPO, 'src', 'extension') + path.sep;
     for (const id of Object.keys(require.cache)) if (id.startsWith(glue)) delete require.cache[id];
     await removeTempDirs();
