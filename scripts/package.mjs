@@ -33,7 +33,8 @@ export const RUNTIME_FILES = [
   // the walkthrough's step media (contributes.walkthroughs)
   'src/extension/walkthrough',
 ];
-const BUNDLES = ['extension.js', 'webview.js'];
+// viewer.js: the standalone pages' renderer, inlined into every export and site page the extension writes.
+const BUNDLES = ['extension.js', 'webview.js', 'viewer.js'];
 
 /**
  * Every entry the .vsix may hold (after vsce's own `extension.vsixmanifest`, `[Content_Types].xml` and the
@@ -44,14 +45,14 @@ const ALLOWED = [
   /^\[Content_Types\]\.xml$/,
   /^extension\/package\.json$/,
   /^extension\/(LICENSE|LICENSE\.txt|changelog\.md|readme\.md)$/i,
-  /^extension\/dist\/(extension|webview)\.js$/,
+  /^extension\/dist\/(extension|webview|viewer)\.js$/,
   /^extension\/media\/(icon\.png|panel\.css|viewer\.css)$/,
   /^extension\/schemas\/event-log\.schema\.json$/,
   /^extension\/characters\/([a-z0-9-]+\.md|briefs\/[a-z0-9-]+\.md)$/,
   /^extension\/src\/extension\/walkthrough\/[A-Za-z]+\.md$/,
 ];
 /** Entries that must be there for the extension to work and for the marketplace page to be complete. */
-const REQUIRED = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/webview.js', 'extension/LICENSE.txt', 'extension/readme.md', 'extension/changelog.md', 'extension/media/icon.png'];
+const REQUIRED = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/webview.js', 'extension/dist/viewer.js', 'extension/LICENSE.txt', 'extension/readme.md', 'extension/changelog.md', 'extension/media/icon.png'];
 
 function option(name) {
   const index = process.argv.indexOf(name);
@@ -82,9 +83,8 @@ function main() {
   try {
     run(['--import', 'tsx', 'scripts/genSchema.ts'], root);
     run(['esbuild.mjs', '--production', '--outdir', path.join(stage, 'dist')], root);
-    // The CLI and the standalone pages' renderer are not part of the extension (it never runs them).
+    // The CLI is not part of the extension (it never runs it).
     fs.rmSync(path.join(stage, 'dist', 'cli.js'));
-    fs.rmSync(path.join(stage, 'dist', 'viewer.js'));
     for (const name of fs.readdirSync(path.join(stage, 'dist'))) {
       if (!BUNDLES.includes(name)) throw new Error(`unexpected build output dist/${name}`);
     }

@@ -11,6 +11,8 @@ import { addCharacter, carryOverSession, closeSession, retireCharacter, startPan
 import type { PanelManager } from './panel/panels';
 import type { DialogueServices } from './services';
 import type { SessionLauncher } from './sessions/sessionLauncher';
+import { exportSessionCommand } from './sessions/exportCommand';
+import { publishSessionCommand } from './sessions/publishCommand';
 import { openSession } from './sessions/sessionPicker';
 import { START_WITH_GREETING_COMMAND, startWithGreeting } from './sessions/greetingStart';
 import { runExperiment } from './experiments/runExperimentCommand';
@@ -39,6 +41,8 @@ export const COMMAND_IDS = [
   'dialogue.exportCharacterCard',
   TRY_DEMO_COMMAND,
   START_WITH_GREETING_COMMAND,
+  'dialogue.exportSession',
+  'dialogue.publishSession',
   SHOW_PANEL_COMMAND,
 ] as const;
 type CommandId = (typeof COMMAND_IDS)[number];
@@ -79,6 +83,8 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     'dialogue.exportCharacterCard': (arg) => exportCharacterCard(s, arg),
     [TRY_DEMO_COMMAND]: () => tryDemo(s, d.panels),
     [START_WITH_GREETING_COMMAND]: (arg) => startWithGreeting(s, d.launcher, (session) => d.panels.openLive(session), arg),
+    'dialogue.exportSession': (arg) => exportSessionCommand(s, arg),
+    'dialogue.publishSession': (arg) => publishSessionCommand(s, arg),
     [SHOW_PANEL_COMMAND]: async () => {
       const entry = d.panels.active();
       if (entry) entry.panel.reveal();

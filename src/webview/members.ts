@@ -24,9 +24,14 @@ export class MemberDirectory {
     return this.get(id).name;
   }
 
-  /** First word of the name: what `@` completion writes and short labels show. */
+  /**
+   * First word of the name, past a leading article ("The Tycoon" is "Tycoon", not "The"): what `@` completion
+   * writes and short labels (roster chips, the drawer, passes) show.
+   */
   shortName(id: string): string {
-    return this.get(id).name.trim().split(/\s+/)[0] || id;
+    const words = this.get(id).name.trim().split(/\s+/);
+    const article = words.length > 1 && /^(the|a|an)$/i.test(words[0]!);
+    return (article ? words[1] : words[0]) || id;
   }
 }
 

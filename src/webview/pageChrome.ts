@@ -50,14 +50,16 @@ function span(m: SessionFacts['cast'][number]): string {
 }
 
 function sessionFacts(view: SessionFacts, summary: SessionSummary): HTMLElement {
+  // Each term with its value in one group, so a line that wraps never leaves a label behind its value.
+  const fact = (term: string, value: string, cls?: string): HTMLElement => el('div', { class: 'fact' }, el('dt', {}, term), el('dd', cls ? { class: cls } : {}, value));
   const facts = el('dl', { class: 'facts' },
-    el('dt', {}, 'Brief'), el('dd', {}, view.brief ? view.brief.title : 'none'),
-    el('dt', {}, 'Model'), el('dd', {}, view.model),
-    el('dt', {}, 'Started'), el('dd', {}, dateText(view.startedAt)),
-    el('dt', {}, 'Turns'), el('dd', {}, String(view.turns)),
-    el('dt', {}, 'Cost'), el('dd', { class: 'total-cost' }, view.totalUsd === null ? 'unknown' : formatUsd(view.totalUsd)));
-  if (view.endedAt) facts.append(el('dt', {}, 'Ended'), el('dd', {}, dateText(view.endedAt)));
-  if (view.form === 'batch') facts.append(el('dt', {}, 'Form'), el('dd', {}, 'two-actor batch log (no floor lines or costs recorded)'));
+    fact('Brief', view.brief ? view.brief.title : 'none'),
+    fact('Model', view.model),
+    fact('Started', dateText(view.startedAt)),
+    fact('Turns', String(view.turns)),
+    fact('Cost', view.totalUsd === null ? 'unknown' : formatUsd(view.totalUsd), 'total-cost'));
+  if (view.endedAt) facts.append(fact('Ended', dateText(view.endedAt)));
+  if (view.form === 'batch') facts.append(fact('Form', 'two-actor batch log (no floor lines or costs recorded)'));
   const cast = el('ul', { class: 'cast-list', 'aria-label': 'Cast' }, ...view.cast.map((m) =>
     el('li', { class: 'cast-entry', 'data-speaker': m.id }, glyphAvatar(m, 'small'), el('span', { class: 'cast-name' }, m.name),
       el('span', { class: 'cast-span' }, span(m)))));

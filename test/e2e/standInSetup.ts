@@ -1,7 +1,8 @@
 // The real extension's setup module (run.mjs --setup; the default target's): starts the Messages API
 // stand-in as its own process on loopback, paced so a person (or Playwright) can press Stop mid-stream,
-// and lays out a workspace template holding a copy of the repository's sample `characters/`.
-import { spawn } from 'node:child_process';
+// and lays out a workspace template holding a copy of the repository's sample `characters/`, committed in a
+// Git repository of its own (so publishing has a repository to commit into, as a researcher's viewer repo).
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -23,6 +24,7 @@ export const STAND_IN_PACING = { delayMs: 20, chunkSize: 6 } as const;
 export async function setup(): Promise<E2eSetup> {
   const template = fs.mkdtempSync(path.join(os.tmpdir(), 'dialogue-e2e-template-'));
   fs.cpSync(path.join(repoRoot, 'characters'), path.join(template, 'characters'), { recursive: true });
+  initRepository(template);
   const standIn = await startStandInProcess();
   return {
     env: { ANTHROPIC_BASE_URL: standIn.url, ANTHROPIC_API_KEY: E2E_API_KEY },
@@ -32,6 +34,20 @@ export async function setup(): Promise<E2eSetup> {
       fs.rmSync(template, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * `git init` with one commit of what the template holds; the identity is the repository's own (no global
+ * git config is read or needed), and nothing signs. Each window's workspace is a copy, `.git` included.
+ */
+function initRepository(dir: string): void {
+  const git = (...args: string[]): void => void execFileSync('git', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  git('init', '--quiet', '--initial-branch=main');
+  git('config', 'user.name', 'Dialogue E2E');
+  git('config', 'user.email', 'dialogue-e2e@example.invalid');
+  git('config', 'commit.gpgsign', 'false');
+  git('add', '--all');
+  git('commit', '--quiet', '--message', 'The e2e workspace: sample characters');
 }
 
 interface StandInProcess {

@@ -135,7 +135,8 @@ describe('export: the one-file page from file://', function () {
         await page.locator('.drawer-toggle').click();
         const drawer = await page.locator('.drawer').innerText();
         for (const e of log.events.filter((x) => x.type === 'think')) assert.ok(drawer.includes(e.text.split('\n')[0]!.slice(0, 40)), `missing thought: ${e.text.slice(0, 40)}`);
-        if (fixture === BATCH_FIXTURES[0]) await page.screenshot({ path: join(SHOTS, 'export-batch.png') });
+        // The drawer slides in: a screenshot mid-slide would show it cut off at the edge.
+        if (fixture === BATCH_FIXTURES[0]) await page.screenshot({ path: join(SHOTS, 'export-batch.png'), animations: 'disabled' });
         assert.deepEqual(opened.problems, []);
       } finally {
         await opened.close();

@@ -139,7 +139,10 @@ export async function closeSession(panels: PanelManager, arg?: unknown): Promise
   if (!entry?.controller.live) throw new UserFacingError('Dialogue: no running session to close.');
   const closed = await panels.close(entry);
   if (closed) {
-    void vscode.window.showInformationMessage(`Dialogue: session saved to ${vscode.workspace.asRelativePath(closed)}.`, 'Reveal').then((c) => {
+    // The next steps a researcher takes with a closed session, offered once and gone when dismissed.
+    void vscode.window.showInformationMessage(`Dialogue: session saved to ${vscode.workspace.asRelativePath(closed)}.`, 'Export', 'Publish', 'Reveal').then((c) => {
+      if (c === 'Export') void vscode.commands.executeCommand('dialogue.exportSession', { session: closed }).then(undefined, () => undefined);
+      if (c === 'Publish') void vscode.commands.executeCommand('dialogue.publishSession', { session: closed }).then(undefined, () => undefined);
       if (c === 'Reveal') void vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(closed));
     });
   }

@@ -10,7 +10,8 @@ import type { DialogueServices } from '../services';
 import { NO_FOLDER_MESSAGE } from '../services';
 import { listSessions, loadReplay, type SessionSummary } from './sessionListing';
 
-function describe(s: SessionSummary): string {
+/** A session's quick-pick detail line: cast, turns, cost, and whether it is closed. */
+export function describeSession(s: SessionSummary): string {
   const parts = [s.cast.join(', ') || 'no cast recorded'];
   if (s.turns !== null) parts.push(`${s.turns} turn${s.turns === 1 ? '' : 's'}`);
   if (s.closed) parts.push(formatUsd(s.usd));
@@ -46,7 +47,7 @@ export async function openSession(s: DialogueServices, panels: PanelManager, arg
       return undefined;
     }
     const picked = await vscode.window.showQuickPick(
-      sessions.map((x) => ({ label: x.title, description: x.id, detail: describe(x), session: x })),
+      sessions.map((x) => ({ label: x.title, description: x.id, detail: describeSession(x), session: x })),
       { title: 'Open a session', placeHolder: 'Replay a session (read-only); continue it from the panel', matchOnDescription: true, matchOnDetail: true },
     );
     if (!picked) return undefined;

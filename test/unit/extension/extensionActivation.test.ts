@@ -155,8 +155,16 @@ describe('extension: activation with a fake vscode (window-free smoke test)', fu
 
   it('closes the session: folder written, panel read-only, audit clean', async () => {
     const panel = fake.state.panels[0]!;
+    // Closing offers the next steps; "Export" asks where to save the page, beside the session folder by default.
+    let offered: string[] = [];
+    fake.state.answer = (text, buttons) => (/session saved/.test(text) ? ((offered = buttons), 'Export') : undefined);
+    fake.state.save = (o) => (o.defaultUri as { fsPath: string }).fsPath;
     const dir = await run<string>('dialogue.closeSession');
     assert.equal(dir, sessionDir);
+    assert.deepEqual(offered, ['Export', 'Publish', 'Reveal']);
+    await until('the export offered at close', () => existsSync(`${dir}.html`));
+    fake.state.answer = () => undefined;
+    fake.state.save = () => undefined;
     assert.ok(existsSync(path.join(dir, 'event-log.json')));
     assert.ok(existsSync(path.join(dir, 'transcript.md')));
     assert.deepEqual(messages(panel).at(-1), { type: 'readOnly', readOnly: true, canContinue: true });

@@ -158,6 +158,10 @@ export interface FakeVscodeState {
   open: (options: Record<string, unknown>) => string[] | undefined;
   /** Answers showSaveDialog with a file path (undefined = dismissed). */
   save: (options: Record<string, unknown>) => string | undefined;
+  /** Other extensions by id, as `extensions.getExtension` finds them (e.g. a stand-in for `vscode.git`). */
+  extensions: Map<string, { isActive: boolean; exports: unknown; activate(): Promise<unknown> }>;
+  /** Every URI passed to `env.openExternal`, as a string. */
+  external: string[];
 }
 
 export function createFakeVscode() {
@@ -172,6 +176,8 @@ export function createFakeVscode() {
     quickPicks: [],
     open: () => undefined,
     save: () => undefined,
+    extensions: new Map(),
+    external: [],
   };
   const configChanged = new EventEmitter<{ affectsConfiguration(s: string): boolean }>();
   const trustGranted = new EventEmitter<void>();
@@ -258,6 +264,15 @@ export function createFakeVscode() {
         const del = new EventEmitter<Uri>();
         state.watchers.push({ fire: (kind, uri) => (kind === 'create' ? create : kind === 'change' ? change : del).fire(uri) });
         return { onDidCreate: create.event, onDidChange: change.event, onDidDelete: del.event, dispose: () => undefined };
+      },
+    },
+    extensions: {
+      getExtension: (id: string) => state.extensions.get(id),
+    },
+    env: {
+      openExternal: (uri: Uri) => {
+        state.external.push(uri.toString());
+        return Promise.resolve(true);
       },
     },
     languages: {

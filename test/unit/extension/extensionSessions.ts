@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -35,4 +36,22 @@ export async function writeSession(sessionsDir: string, o: { title: string; star
   journal.append({ type: 'floor', turn: 1 });
   if (!o.open) await journal.close();
   return journal.dir;
+}
+
+/** Runs git in `cwd` and returns its stdout. */
+export const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, encoding: 'utf8' });
+
+/** A repository with one commit, a local identity, and `notes.txt` staged but not committed. */
+export async function repoWithStagedNote(prefix: string): Promise<string> {
+  const root = await fs.realpath(await tempDir(prefix));
+  git(root, 'init', '--quiet', '--initial-branch=main');
+  git(root, 'config', 'user.name', 'Dialogue Test');
+  git(root, 'config', 'user.email', 'dialogue-test@example.invalid');
+  git(root, 'config', 'commit.gpgsign', 'false');
+  await fs.writeFile(path.join(root, 'README.md'), 'viewer\n');
+  git(root, 'add', 'README.md');
+  git(root, 'commit', '--quiet', '-m', 'init');
+  await fs.writeFile(path.join(root, 'notes.txt'), 'unrelated work in progress\n');
+  git(root, 'add', 'notes.txt');
+  return root;
 }

@@ -12,12 +12,14 @@ const ROOT = path.join(__dirname, '..', '..', '..');
 const KB = 1024;
 // The extension grew from 563 to ~757 KB with experiments (yaml's document API), cards (fflate) and export;
 // zod (~450 KB unminified of it) is most of what remains. The guard sits just above today's size.
-const LIMITS_KB = { 'webview.js': 150, 'extension.js': 800 };
+// viewer.js (the panel's renderer plus the standalone pages' chrome) ships in the VSIX since the extension
+// exports and publishes (~146 KB); it is inlined into every page written, so it is held like the webview.
+const LIMITS_KB = { 'webview.js': 150, 'extension.js': 800, 'viewer.js': 155 };
 
 describe('production bundles', function () {
   this.timeout(120_000);
 
-  it(`webview.js < ${LIMITS_KB['webview.js']} KB and extension.js < ${LIMITS_KB['extension.js']} KB, minified, no source maps`, async () => {
+  it(`webview.js < ${LIMITS_KB['webview.js']} KB, viewer.js < ${LIMITS_KB['viewer.js']} KB and extension.js < ${LIMITS_KB['extension.js']} KB, minified, no source maps`, async () => {
     const out = await fs.mkdtemp(path.join(os.tmpdir(), 'dp-bundle-size-'));
     try {
       await promisify(execFile)(process.execPath, ['esbuild.mjs', '--production', '--outdir', out], { cwd: ROOT });
@@ -26,7 +28,8 @@ describe('production bundles', function () {
       for (const [file, limit] of Object.entries(LIMITS_KB)) {
         const { size } = await fs.stat(path.join(out, file));
         assert.ok(size < limit * KB, `${file} is ${(size / KB).toFixed(1)} KB (limit ${limit} KB)`);
-        assert.doesNotMatch(await fs.readFile(path.join(out, file), 'utf8'), /sourceMappingURL/, `${file} points at a source map`);
+        // A source-map comment starts a line; the exporter's own pattern that strips one (viewerAssets.ts) is code.
+        assert.doesNotMatch(await fs.readFile(path.join(out, file), 'utf8'), /^\/\/# sourceMappingURL=/m, `${file} points at a source map`);
       }
     } finally {
       await fs.rm(out, { recursive: true, force: true });
