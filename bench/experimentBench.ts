@@ -2,11 +2,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { parseExperimentText } from '../src/engine/experiments/experimentFile';
 import { planExperiment, type ExperimentPlan } from '../src/engine/experiments/experimentPlan';
 import { ExperimentRunner } from '../src/engine/experiments/experimentRunner';
 import { makeClient } from '../src/engine/model/modelCall';
 import { PanelSession } from '../src/engine/session/panelSession';
+import { playActions } from '../src/engine/session/playActions';
+import { systemClock } from '../src/engine/warmth/clock';
 import { castAutoReply, startStandIn } from '../test/standIn/messagesStandIn';
 import { figure, type Figure } from './figures';
 import { REPO_ROOT } from './panelScript';
@@ -20,6 +24,8 @@ export interface ExperimentBenchOptions {
   turnsForSpeed?: number;
   replicatesForCost?: number;
   turnsForCost?: number;
+  /** runs per arm and round of the CPU-overhead figure */
+  runsForOverhead?: number;
 }
 
 /** An experiment folder with the repository's characters, a script of `turns` floor lines, and its plan. */
@@ -99,52 +105,76 @@ const cpuMs = (): number => {
   return (u.user + u.system) / 1000;
 };
 
+// A full collection before each measured arm, so garbage one arm left behind is never billed to the other.
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage = vm.runInNewContext('gc') as () => void;
+
+/** CPU time (ms) of this process while `work` runs, from a clean heap. */
+async function cpuOf(work: () => Promise<void>): Promise<number> {
+  collectGarbage();
+  const c0 = cpuMs();
+  await work();
+  return cpuMs() - c0;
+}
+
+const ROUNDS = 7;
+
 /**
  * experiment.runner_cpu_overhead: CPU time of this process playing N runs through the experiment runner, over the
- * same sessions played alone (PanelSession start / say / close, the same 8 at a time), minus 1. The stand-in runs
- * in its own process so only the product's CPU is counted. Best of three interleaved rounds each (the machine is shared).
+ * same sessions played alone as `play` plays them (PanelSession start, playActions, close; the same condition,
+ * the same 8 at a time on one client), minus 1. The stand-in runs in its own process so only the product's CPU is
+ * counted. Each arm starts from a collected heap; seven interleaved rounds, the first arm alternating, and the
+ * least CPU of each arm is compared (the machine is shared: load from other processes only ever adds).
  */
 async function runnerOverhead(o: Required<ExperimentBenchOptions>): Promise<Figure[]> {
   const { url, child } = await standInProcess();
   try {
-    const { dir, plan } = await experiment('overhead', `replicates: ${o.runs}\n`, o.turnsForSpeed);
-    const alone = async (round: number): Promise<number> => {
-      const c0 = cpuMs();
+    const { dir, plan } = await experiment('overhead', `replicates: ${o.runsForOverhead}\n`, o.turnsForSpeed);
+    const alone = async (round: number): Promise<void> => {
       const client = makeClient({ apiKey: KEY, baseURL: url });
       const queue = [...plan.runs];
       const worker = async (): Promise<void> => {
         for (let run = queue.shift(); run; run = queue.shift()) {
-          const s = await PanelSession.start({ library: plan.library, cast: run.condition.cast, brief: plan.library.briefs.get('harbour-deal')!, model: run.condition.model, maxTokens: run.condition.max_tokens, cacheTtl: '5m', deliberationDepth: 'full', sessionsDir: path.join(dir, `alone-${round}`), apiKey: KEY, client });
-          for (const a of run.actions) if ('say' in a) await s.say(a.say, null);
+          const c = run.condition;
+          const s = await PanelSession.start({ library: plan.library, cast: c.cast, brief: c.brief === null ? null : plan.library.briefs.get(c.brief)!, model: c.model, maxTokens: c.max_tokens, cacheTtl: c.ttl, deliberationDepth: c.depth, sessionsDir: path.join(dir, `alone-${round}`), apiKey: KEY, client });
+          await playActions(s, run.actions, { library: plan.library, clock: systemClock, stopped: () => false });
           await s.close();
         }
       };
       await Promise.all(Array.from({ length: 8 }, worker));
-      return cpuMs() - c0;
     };
-    const viaRunner = async (round: number): Promise<number> => {
-      const c0 = cpuMs();
+    const viaRunner = async (round: number): Promise<void> => {
       await runExperiment(plan, dir, { concurrency: 8, baseURL: url, out: `runner-${round}` });
-      return cpuMs() - c0;
     };
-    await alone(0); // warm-up: module loading and JIT count for neither
-    // interleaved rounds, best of three each: load from other processes then hits both sides alike
+    // warm-up: module loading and JIT count for neither
+    await alone(0);
+    await viaRunner(0);
     const aloneMs: number[] = [];
     const runnerMs: number[] = [];
-    for (let round = 1; round <= 3; round++) {
-      aloneMs.push(await alone(round));
-      runnerMs.push(await viaRunner(round));
+    for (let round = 1; round <= ROUNDS; round++) {
+      if (round % 2 === 1) aloneMs.push(await cpuOf(() => alone(round)));
+      runnerMs.push(await cpuOf(() => viaRunner(round)));
+      if (round % 2 === 0) aloneMs.push(await cpuOf(() => alone(round)));
     }
-    const a = Math.min(...aloneMs);
-    const r = Math.min(...runnerMs);
+    // Each round's two arms ran back to back under the same load: the median of the per-round ratios.
+    const ratios = runnerMs.map((r, i) => r / aloneMs[i]!).sort((x, y) => x - y);
+    const median = ratios[(ratios.length - 1) / 2]!;
     await fs.rm(dir, { recursive: true, force: true });
-    return [figure('experiment.runner_cpu_overhead', r / a - 1, `${o.runs} runs × ${o.turnsForSpeed} turns: ${Math.round(r)} ms CPU through the runner vs ${Math.round(a)} ms played alone (goal < 0.05)`)];
+    const ms = (xs: number[]): string => xs.map(Math.round).join(', ');
+    return [figure('experiment.runner_cpu_overhead', median - 1, `${o.runsForOverhead} runs × ${o.turnsForSpeed} turn${o.turnsForSpeed === 1 ? '' : 's'}, median of ${ROUNDS} rounds of runner ÷ alone: CPU ms through the runner ${ms(runnerMs)}; played alone ${ms(aloneMs)} (goal < 0.05)`)];
   } finally {
     child.kill('SIGTERM');
   }
 }
 
+/** Only the runner-overhead figure (profiling and quick checks: `node --import tsx -e` on this). */
+export function runRunnerOverheadBench(options: ExperimentBenchOptions = {}): Promise<Figure[]> {
+  return runnerOverhead({ ...DEFAULTS, ...options });
+}
+
+const DEFAULTS: Required<ExperimentBenchOptions> = { runs: 24, turnsForSpeed: 1, replicatesForCost: 10, turnsForCost: 6, runsForOverhead: 24 };
+
 export async function runExperimentBench(options: ExperimentBenchOptions = {}): Promise<Figure[]> {
-  const o: Required<ExperimentBenchOptions> = { runs: 24, turnsForSpeed: 1, replicatesForCost: 10, turnsForCost: 6, ...options };
+  const o: Required<ExperimentBenchOptions> = { ...DEFAULTS, ...options };
   return [...(await concurrencySpeedup(o)), ...(await batchCostRatio(o)), ...(await runnerOverhead(o))];
 }

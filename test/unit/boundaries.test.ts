@@ -61,6 +61,15 @@ describe('folder boundaries', () => {
     }
   });
 
+  it('only src/engine/model talks to the Anthropic SDK (not even its types elsewhere: model re-exports what others need)', async () => {
+    const model = path.join(SRC, 'engine', 'model');
+    for (const file of await sources(SRC)) {
+      if (file.startsWith(model + path.sep)) continue;
+      const sdk = importsOf(await fs.readFile(file, 'utf8')).filter((i) => i === '@anthropic-ai/sdk' || i.startsWith('@anthropic-ai/sdk/'));
+      assert.deepEqual(sdk, [], `${path.relative(SRC, file)} imports the Anthropic SDK: put the call in src/engine/model (modelCall, batchCalls, apiErrors)`);
+    }
+  });
+
   it('each engine room imports only the rooms it is allowed to (see docs/architecture.md)', async () => {
     for (const room of (await fs.readdir(path.join(SRC, 'engine'), { withFileTypes: true })).filter((e) => e.isDirectory())) {
       const allowed = ENGINE_ROOMS[room.name];

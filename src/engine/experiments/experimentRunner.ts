@@ -90,7 +90,7 @@ export class ExperimentRunner {
     const { adopted, discarded } = await reconcile(this.store, this.plan.runs);
     const pending = this.plan.runs.filter((r) => this.store.run(r.id).status !== 'done');
     this.emit({ kind: 'start', total: this.plan.runs.length, done: this.doneCount(), toRun: pending.length, adopted, discarded });
-    await this.store.update((d) => (d.status = 'running'));
+    this.store.note((d) => (d.status = 'running'));
     const base = this.o.client ?? makeClient({ apiKey: this.o.apiKey, ...(this.o.baseURL ? { baseURL: this.o.baseURL } : {}) });
     const gated = gatedClient(base, this.gate);
     const batcher = batch ? await this.startBatcher(base, pending) : null;
@@ -186,7 +186,8 @@ export class ExperimentRunner {
         if (FATAL.has(e.kind)) this.stop(`run ${run.id} failed with an error no run can get past — ${e.message}`);
       }
     });
-    await this.store.update(() => Object.assign(rec, { status: 'running', session: path.basename(session.dir), started_at: new Date().toISOString(), usd: null, service_tier: batcher ? 'batch' : 'standard' }));
+    // noted, not awaited: the session folder already proves the run started (reconcile reads it after a crash)
+    this.store.note(() => Object.assign(rec, { status: 'running', session: path.basename(session.dir), started_at: new Date().toISOString(), usd: null, service_tier: batcher ? 'batch' : 'standard' }));
     if (this.stopping) session.stop();
     try {
       // the same player as `play`: think time ({"wait": S}) passes for real and Ctrl+C cuts it short
@@ -202,7 +203,8 @@ export class ExperimentRunner {
       const counts = countSession({ events: [...session.events] });
       this.counted.set(run.id, counts);
       const done = isComplete(counts, run);
-      await this.store.update((d) => {
+      // noted: a closed session that played every turn is adopted by reconcile even if this write never lands
+      this.store.note((d) => {
         Object.assign(rec, {
           status: done ? 'done' : failure ? 'failed' : 'stopped',
           usd: counts.usd,

@@ -78,9 +78,17 @@ export const experimentJsonSchema = z.object({
 });
 export type ExperimentJson = z.infer<typeof experimentJsonSchema>;
 
-/** The experiment folder and its journal of runs. One writer: changes are serialised and each write is atomic. */
+/**
+ * The experiment folder and its journal of runs. One writer: each write is atomic, writes never interleave, and
+ * changes made while a write is in flight share the next one (the file always ends with the newest state).
+ */
 export class ExperimentStore {
   private writing: Promise<void> = Promise.resolve();
+  /** the next write, once one is queued behind the write in flight: later changes join it */
+  private queued: Promise<void> | null = null;
+  /** a `note`d change waiting for its write, and the first error of such a write (rethrown by the next `update`) */
+  private noteTimer: NodeJS.Timeout | null = null;
+  private noteError: unknown = null;
 
   private constructor(
     readonly dir: string,
@@ -152,21 +160,58 @@ export class ExperimentStore {
     return c.condition;
   }
 
-  /** Applies `change` and writes experiment.json atomically; writes never interleave. */
+  /** Applies `change` and resolves once experiment.json on disk holds it (atomically written). */
   update(change: (d: ExperimentJson) => void): Promise<void> {
     change(this.data);
     return this.save();
   }
 
+  /**
+   * Applies `change` now and writes it within NOTE_DELAY_MS, together with every other change of that window,
+   * instead of one fsync'd rewrite each: for bookkeeping that the session folders already prove (a run started,
+   * a run closed), which `reconcile` rebuilds from them after a crash. A failed write surfaces at the next
+   * `update` or `flush`.
+   */
+  note(change: (d: ExperimentJson) => void): void {
+    change(this.data);
+    this.noteTimer ??= setTimeout(() => {
+      this.noteTimer = null;
+      this.save().catch((err: unknown) => (this.noteError ??= err));
+    }, NOTE_DELAY_MS);
+  }
+
+  /** Writes any noted change now; rejects with the error of an earlier noted write, if one failed. */
+  async flush(): Promise<void> {
+    if (this.noteTimer) return this.save();
+    await this.writing.catch(() => undefined);
+    if (this.noteError !== null) return this.save();
+  }
+
   private save(): Promise<void> {
-    this.data.updated_at = new Date().toISOString();
-    const text = `${JSON.stringify(this.data, null, 2)}\n`;
-    const file = path.join(this.dir, EXPERIMENT_FILES.json);
-    // Each write snapshots the data now; chaining keeps them in order so the last one on disk is the newest.
-    this.writing = this.writing.catch(() => undefined).then(() => writeFileAtomic(file, text));
-    return this.writing;
+    if (this.noteTimer) {
+      clearTimeout(this.noteTimer); // this write carries the noted changes too
+      this.noteTimer = null;
+    }
+    const failed = this.noteError;
+    if (failed !== null) {
+      this.noteError = null;
+      return Promise.reject(failed instanceof Error ? failed : new Error(String(failed)));
+    }
+    // One write queued behind the one in flight takes every change made until it starts (it snapshots then).
+    this.queued ??= this.writing
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = null;
+        this.data.updated_at = new Date().toISOString();
+        return writeFileAtomic(path.join(this.dir, EXPERIMENT_FILES.json), `${JSON.stringify(this.data, null, 2)}\n`);
+      });
+    this.writing = this.queued;
+    return this.queued;
   }
 }
+
+/** How long a `note`d change may wait for its write: experiment.json lags the sessions by at most this. */
+export const NOTE_DELAY_MS = 1000;
 
 /** The experiment folder belongs to a different plan (its file, scripts or characters changed since). */
 export class PlanChangedError extends Error {}

@@ -1,14 +1,11 @@
-import { APIUserAbortError } from '@anthropic-ai/sdk/core/error';
-import type { MessageBatchResult } from '@anthropic-ai/sdk/resources/messages/batches';
-import type { Message, MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
+import { userAbortError } from '../model/apiErrors';
+import { batchResults, createBatch, retrieveBatch, type BatchItemResult, type BatchMessage } from '../model/batchCalls';
 import type { ModelClient } from '../model/modelCall';
 import { createHash } from 'node:crypto';
 import type { MegapromptRequest } from '../prompt/promptLayout';
 import { withStream } from './clientSeam';
 import { canonicalJson } from './experimentPlan';
 import type { BatchRecord } from './experimentStore';
-
-type BatchResult = MessageBatchResult;
 
 /** Where the batcher journals its batches (experiment.json), so a killed process's batches can be re-attached. */
 export interface BatchJournal {
@@ -43,7 +40,7 @@ interface Waiter {
   attempt: number;
   request: MegapromptRequest;
   hash: string;
-  resolve(m: Message): void;
+  resolve(m: BatchMessage): void;
   reject(e: unknown): void;
   lastError?: string;
 }
@@ -63,7 +60,7 @@ export class MessageBatcher {
   private readonly calls = new Map<string, number>();
   private flushing = false;
   /** re-attached results by request hash; replicates send identical requests, so a hash may hold several */
-  private readonly ready = new Map<string, Message[]>();
+  private readonly ready = new Map<string, BatchMessage[]>();
   private failure: unknown = null;
 
   constructor(
@@ -83,19 +80,19 @@ export class MessageBatcher {
   }
 
   /** One call of `run`, answered when its batch ends (or at once from a re-attached result). */
-  submit(run: string, request: MegapromptRequest, signal?: AbortSignal): Promise<Message> {
+  submit(run: string, request: MegapromptRequest, signal?: AbortSignal): Promise<BatchMessage> {
     const call = (this.calls.get(run) ?? 0) + 1;
     this.calls.set(run, call);
     const hash = requestHash(request);
     const reattached = this.ready.get(hash)?.shift();
     if (reattached) return Promise.resolve(reattached);
     if (this.failure) return Promise.reject(this.failure);
-    return new Promise<Message>((resolve, reject) => {
+    return new Promise<BatchMessage>((resolve, reject) => {
       const w: Waiter = { run, call, attempt: 1, request, hash, resolve, reject };
       const onAbort = (): void => {
         // Stopped while waiting: the item may already be in a batch in flight; its result stays journaled.
         this.pending = this.pending.filter((x) => x !== w);
-        reject(new APIUserAbortError());
+        reject(userAbortError());
         this.maybeFlush();
       };
       if (signal?.aborted) return onAbort();
@@ -121,7 +118,7 @@ export class MessageBatcher {
       const hashes = new Map(b.items.map((i) => [i.custom_id, i.request_sha256]));
       const results = await this.collect(b.id, b.items.length);
       for (const r of results) {
-        const hash = hashes.get(r.custom_id);
+        const hash = hashes.get(r.customId);
         if (hash && r.result.type === 'succeeded') {
           this.ready.set(hash, [...(this.ready.get(hash) ?? []), r.result.message]);
           n++;
@@ -157,29 +154,27 @@ export class MessageBatcher {
 
   private async flush(items: Waiter[]): Promise<void> {
     const byId = new Map(items.map((w) => [`${w.run}_${w.call}_${w.attempt}`, w]));
-    const created = await this.client.messages.batches.create({
-      requests: [...byId].map(([custom_id, w]) => ({ custom_id, params: w.request as unknown as MessageCreateParamsNonStreaming })),
-    });
+    const created = await createBatch(this.client, [...byId].map(([customId, w]) => ({ customId, request: w.request })));
     await this.journal.submitted({
       id: created.id,
       items: [...byId].map(([custom_id, w]) => ({ custom_id, run: w.run, request_sha256: w.hash })),
       status: 'submitted',
       submitted_at: new Date().toISOString(),
     });
-    this.o.onProgress?.({ id: created.id, status: created.processing_status, items: byId.size, done: 0, elapsedMs: 0, event: 'submitted' });
+    this.o.onProgress?.({ id: created.id, status: created.status, items: byId.size, done: 0, elapsedMs: 0, event: 'submitted' });
     const results = await this.collect(created.id, byId.size);
     const seen = new Set<string>();
     for (const r of results) {
-      const w = byId.get(r.custom_id);
-      if (!w || seen.has(r.custom_id)) continue;
-      seen.add(r.custom_id);
+      const w = byId.get(r.customId);
+      if (!w || seen.has(r.customId)) continue;
+      seen.add(r.customId);
       this.settle(w, r.result);
     }
     for (const [id, w] of byId) if (!seen.has(id)) this.settle(w, { type: 'expired' });
     await this.journal.collected(created.id);
   }
 
-  private settle(w: Waiter, result: BatchResult): void {
+  private settle(w: Waiter, result: BatchItemResult): void {
     if (result.type === 'succeeded') return w.resolve(result.message);
     const why = result.type === 'errored' ? `errored (${result.error.error.type}: ${result.error.error.message})` : result.type;
     const max = this.o.maxAttempts ?? 3;
@@ -192,24 +187,20 @@ export class MessageBatcher {
   }
 
   /** Polls until the batch has ended (interval doubling from pollMs), then reads every result line. */
-  private async collect(id: string, items: number): Promise<Array<{ custom_id: string; result: BatchResult }>> {
+  private async collect(id: string, items: number): Promise<Array<{ customId: string; result: BatchItemResult }>> {
     const started = Date.now();
     let wait = this.o.pollMs;
     for (;;) {
-      const b = await this.client.messages.batches.retrieve(id);
-      const c = b.request_counts;
-      const done = c.succeeded + c.errored + c.expired + c.canceled;
-      if (b.processing_status === 'ended') {
-        this.o.onProgress?.({ id, status: 'ended', items, done, elapsedMs: Date.now() - started, event: 'ended' });
+      const b = await retrieveBatch(this.client, id);
+      if (b.status === 'ended') {
+        this.o.onProgress?.({ id, status: 'ended', items, done: b.settled, elapsedMs: Date.now() - started, event: 'ended' });
         break;
       }
-      this.o.onProgress?.({ id, status: b.processing_status, items, done, elapsedMs: Date.now() - started, event: 'polling' });
+      this.o.onProgress?.({ id, status: b.status, items, done: b.settled, elapsedMs: Date.now() - started, event: 'polling' });
       await new Promise((r) => setTimeout(r, wait));
       wait = Math.min(this.o.maxPollMs ?? 30_000, wait * 2);
     }
-    const out: Array<{ custom_id: string; result: BatchResult }> = [];
-    for await (const line of await this.client.messages.batches.results(id)) out.push({ custom_id: line.custom_id, result: line.result });
-    return out;
+    return batchResults(this.client, id);
   }
 }
 

@@ -1,4 +1,4 @@
-import { APIError, APIUserAbortError } from '@anthropic-ai/sdk/core/error';
+import { overloadWaitMs, userAbortError } from '../model/apiErrors';
 import type { ModelClient } from '../model/modelCall';
 import { withStream } from './clientSeam';
 
@@ -35,7 +35,7 @@ export class RequestGate {
         };
         const onAbort = (): void => {
           this.waiters = this.waiters.filter((w) => w !== wake);
-          reject(new APIUserAbortError());
+          reject(userAbortError());
         };
         if (signal?.aborted) return onAbort();
         signal?.addEventListener('abort', onAbort, { once: true });
@@ -62,32 +62,19 @@ export class RequestGate {
   private async pause(signal?: AbortSignal): Promise<void> {
     for (let wait = this.resumeAt - this.now(); wait > 0; wait = this.resumeAt - this.now()) {
       await new Promise<void>((resolve, reject) => {
-        if (signal?.aborted) return reject(new APIUserAbortError());
+        if (signal?.aborted) return reject(userAbortError());
         const t = setTimeout(() => {
           signal?.removeEventListener('abort', onAbort);
           resolve();
         }, wait);
         const onAbort = (): void => {
           clearTimeout(t);
-          reject(new APIUserAbortError());
+          reject(userAbortError());
         };
         signal?.addEventListener('abort', onAbort, { once: true });
       });
     }
   }
-}
-
-/** The wait a 429/529 asks for: retry-after-ms, retry-after (seconds or a date), else 1 s. */
-export function retryAfterMs(err: unknown): number | null {
-  if (!(err instanceof APIError) || (err.status !== 429 && err.status !== 529)) return null;
-  const h = err.headers;
-  const ms = Number(h?.get?.('retry-after-ms') ?? NaN);
-  if (Number.isFinite(ms)) return Math.max(0, ms);
-  const v = h?.get?.('retry-after');
-  const secs = Number(v ?? NaN);
-  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
-  const date = v ? Date.parse(v) : NaN;
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : 1000;
 }
 
 type StreamArgs = Parameters<ModelClient['messages']['stream']>;
@@ -105,7 +92,7 @@ export function gatedClient(client: ModelClient, gate: RequestGate): ModelClient
       try {
         yield* client.messages.stream(...args);
       } catch (err) {
-        const wait = retryAfterMs(err);
+        const wait = overloadWaitMs(err);
         if (wait !== null) gate.backoff(wait);
         throw err;
       } finally {

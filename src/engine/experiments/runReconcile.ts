@@ -74,7 +74,9 @@ export async function reconcile(store: ExperimentStore, runs: readonly PlannedRu
       await fs.rename(path.join(store.sessionsDir, s.folder), path.join(store.discardedDir, s.folder));
       discarded++;
     }
-    if (keep === null || setAside.length > 0 || rec.status !== 'done') {
+    // A run already pending with nothing set aside needs no write (a fresh experiment: every run).
+    const unchanged = setAside.length === 0 && (keep !== null || (rec.status === 'pending' && rec.session === null && rec.usd === null));
+    if (!unchanged) {
       await store.update(() => {
         if (setAside.length > 0) rec.discarded = [...(rec.discarded ?? []), ...setAside.map((s) => ({ session: s.folder, reason: s.reason, usd: s.usd }))];
         if (keep === null) Object.assign(rec, { status: 'pending', session: null, usd: null });

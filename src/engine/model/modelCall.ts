@@ -5,7 +5,11 @@ import { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/s
 import { Messages, type MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { MegapromptRequest } from '../prompt/promptLayout';
 import type { Usage } from '../cost/costMeter';
+import { retryAfterHeader } from './apiErrors';
 import { estimateOutputTokens, fromApiUsage } from './callUsage';
+
+/** The version of @anthropic-ai/sdk that makes the calls (recorded in a session's conditions). */
+export { VERSION as SDK_VERSION } from '@anthropic-ai/sdk/version';
 
 /** What the API said about why it stopped (message_delta's `stop_details`, e.g. a refusal's category). */
 export interface StopDetails {
@@ -183,7 +187,7 @@ async function attemptCall(client: ModelClient, request: MegapromptRequest, hook
   } catch (err) {
     if (hooks.signal.aborted || err instanceof APIUserAbortError) return { outcome: 'aborted', text, billed: billed() };
     const error = describeError(err, apiKey);
-    const retryAfterMs = err instanceof APIError ? retryAfter(err.headers) : undefined;
+    const retryAfterMs = err instanceof APIError ? retryAfterHeader(err.headers) : undefined;
     return { outcome: 'failed', text, billed: billed(), error, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   }
 }
@@ -197,17 +201,6 @@ function readStopDetails(raw: unknown): StopDetails | null {
   const category = text(r.category);
   const explanation = text(r.explanation);
   return { type: r.type, ...(category !== undefined ? { category } : {}), ...(explanation !== undefined ? { explanation } : {}) };
-}
-
-function retryAfter(headers: Headers | undefined): number | undefined {
-  const ms = Number(headers?.get?.('retry-after-ms') ?? NaN);
-  if (Number.isFinite(ms)) return Math.max(0, Math.round(ms));
-  const v = headers?.get?.('retry-after');
-  if (v == null) return undefined;
-  const secs = Number(v);
-  if (Number.isFinite(secs)) return Math.max(0, Math.round(secs * 1000));
-  const date = Date.parse(v);
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
 }
 
 /** Never let the key reach a message: SDK and server messages can quote request headers. */

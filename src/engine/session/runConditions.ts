@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { VERSION as SDK_VERSION } from '@anthropic-ai/sdk/version';
 import { version as ENGINE_VERSION } from '../../../package.json';
 import { findModel, type PriceOverrides } from '../cost/modelTable';
+import { SDK_VERSION } from '../model/modelCall';
 import { buildRequest, rulesBlock, type CacheTtl, type DeliberationDepth } from '../prompt/promptLayout';
 import type { SessionConditions, SessionEvent } from '../store/sessionSchema';
 

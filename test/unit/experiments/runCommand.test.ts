@@ -79,11 +79,16 @@ describe('run EXPERIMENT.yaml (node dist/cli.js, against the stand-in)', functio
     });
     assert.equal(first.signal, 'SIGKILL', first.stderr);
     const dir = path.join(out, 'harbour-matrix');
-    const mid = await readJson(dir);
-    const doneBefore = mid.runs.filter((x) => x.status === 'done');
+    // The runs reported done before the kill. experiment.json may lag them by up to a second (it is rewritten in
+    // batches; the closed session folders are the proof the next invocation goes by), so stdout names them.
+    const doneBefore = [...first.stdout.matchAll(/^done\s+(run-[0-9a-f]{10})/gm)].map((m) => m[1]!);
     assert.ok(doneBefore.length >= 2 && doneBefore.length < 12, `done before the kill: ${doneBefore.length}`);
     const doneBytes = new Map<string, Map<string, string>>();
-    for (const x of doneBefore) doneBytes.set(x.id, await snapshot(path.join(dir, 'sessions', x.session!)));
+    for (const id of doneBefore) {
+      const folders = (await sessionsOf(dir)).filter((s) => s.includes(id));
+      assert.equal(folders.length, 1, `${id}: one session folder`);
+      doneBytes.set(id, await snapshot(path.join(dir, 'sessions', folders[0]!)));
+    }
     const requestsBefore = api.requests.length;
 
     pace = (r) => r;
