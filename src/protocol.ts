@@ -209,16 +209,43 @@ export const siteEntrySchema = z.object({
 });
 export type SiteEntry = z.infer<typeof siteEntrySchema>;
 
-export const siteIndexSchema = z.object({ kind: z.literal('index'), title: z.string(), sessions: z.array(siteEntrySchema) });
+/** A compare page the site index links to: one experiment condition's replicates side by side. */
+export const siteComparisonSchema = z.object({ href: z.string().regex(/^compare-[A-Za-z0-9._-]+\.html$/), title: z.string(), replicates: z.number().int().nonnegative() });
+export type SiteComparison = z.infer<typeof siteComparisonSchema>;
+
+export const siteIndexSchema = z.object({ kind: z.literal('index'), title: z.string(), sessions: z.array(siteEntrySchema), comparisons: z.array(siteComparisonSchema).optional() });
 export type SiteIndex = z.infer<typeof siteIndexSchema>;
 
-export const pageDataSchema = z.discriminatedUnion('kind', [sessionViewSchema, siteIndexSchema]);
+/** One line of a response; `differs`: some other replicate's response of that character, that turn, lacks it. */
+const compareLineSchema = z.object({ text: z.string(), differs: z.boolean() });
+/** One character's part in one replicate's turn; `differs`: another replicate has that character speak where this one passed (or the reverse, or nothing). */
+const compareResponseSchema = z.object({ speaker: z.string(), kind: z.enum(['speak', 'pass']), differs: z.boolean(), lines: z.array(compareLineSchema) });
+/** Row k holds each replicate's k-th live turn (its own turn number; null when it has fewer turns). */
+const compareRowSchema = z.object({
+  position: z.number().int().positive(),
+  floor: z.string().nullable(),
+  floorDiffers: z.boolean(),
+  cells: z.array(z.object({ turn: z.number().int().nullable(), responses: z.array(compareResponseSchema) })),
+});
+/** The compare page: one condition of an experiment, its replicates as columns (cells in the same order). */
+export const compareViewSchema = z.object({
+  kind: z.literal('compare'),
+  title: z.string(),
+  conditionId: z.string(),
+  condition: z.array(z.object({ key: z.string(), value: z.string() })),
+  cast: z.array(memberViewSchema),
+  replicates: z.array(z.object({ replicate: z.number().int().positive(), sessionId: z.string(), href: z.string().regex(/^[A-Za-z0-9._ -]+\/view\.html$/) })),
+  rows: z.array(compareRowSchema),
+});
+export type CompareView = z.infer<typeof compareViewSchema>;
+
+export const pageDataSchema = z.discriminatedUnion('kind', [sessionViewSchema, siteIndexSchema, compareViewSchema]);
 
 /**
  * The page's data with a session's events left for later: a 1,000-turn log is validated a slice at a time
  * (`viewEventsSchema`) as it is rendered, so the first turns paint before the last are checked.
  */
-export const pageHeadSchema = z.discriminatedUnion('kind', [sessionViewSchema.extend({ events: z.array(z.unknown()) }), siteIndexSchema]);
+export const pageHeadSchema = z.discriminatedUnion('kind', [sessionViewSchema.extend({ events: z.array(z.unknown()) }), siteIndexSchema, compareViewSchema]);
 export const viewEventsSchema = z.array(interactiveEventSchema);
 export type PageData = z.infer<typeof pageDataSchema>;
 

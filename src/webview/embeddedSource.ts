@@ -1,4 +1,4 @@
-import type { MemberView, SiteIndex, Theme } from '../protocol';
+import type { CompareView, MemberView, SiteIndex, Theme } from '../protocol';
 import { PAGE_DATA_ID, parsePageHead, parseViewEvents, type UncheckedSessionView } from './pageData';
 import type { HostBridge, PanelUiState } from './hostBridge';
 import type { SessionEvent } from './sessionEvent';
@@ -9,7 +9,7 @@ export type { UncheckedSessionView } from './pageData';
 /** What a page's inline data turned out to be: nothing (a live panel), valid data, or a reason it is unusable. */
 export type EmbeddedData =
   | { kind: 'none' }
-  | { kind: 'data'; data: UncheckedSessionView | SiteIndex }
+  | { kind: 'data'; data: UncheckedSessionView | SiteIndex | CompareView }
   | { kind: 'invalid'; reason: string };
 
 /**

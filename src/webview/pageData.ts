@@ -1,4 +1,4 @@
-import type { SessionView, SiteIndex } from '../protocol';
+import type { CompareView, SessionView, SiteIndex } from '../protocol';
 import schema from './pageData.schema.json';
 import { compileJsonSchema, type JsonSchema } from './jsonSchemaCheck';
 import type { SessionEvent } from './sessionEvent';
@@ -14,9 +14,9 @@ export const PAGE_DATA_ID = 'dialogue-data';
 export type UncheckedSessionView = Omit<SessionView, 'events'> & { events: unknown[] };
 
 /** The page head (everything but the events, which are checked slice by slice as they are drawn). */
-export function parsePageHead(data: unknown): { ok: true; head: UncheckedSessionView | SiteIndex } | { ok: false; error: string } {
+export function parsePageHead(data: unknown): { ok: true; head: UncheckedSessionView | SiteIndex | CompareView } | { ok: false; error: string } {
   const problem = check({ head: data });
-  return problem === null ? { ok: true, head: data as UncheckedSessionView | SiteIndex } : { ok: false, error: problem };
+  return problem === null ? { ok: true, head: data as UncheckedSessionView | SiteIndex | CompareView } : { ok: false, error: problem };
 }
 
 /** One slice of the page's events. */

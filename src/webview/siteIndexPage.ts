@@ -68,6 +68,7 @@ export function renderSiteIndex(root: HTMLElement, index: SiteIndex): void {
   apply();
   root.replaceChildren(el('main', { class: 'index-page' },
     el('h1', {}, index.title),
+    comparisons(index),
     el('div', { class: 'index-filters' }, el('label', {}, 'Character ', byCharacter), el('label', {}, 'Brief ', byBrief), count),
     el('table', { class: 'index-table' }, el('thead', {}, el('tr', {}, ...headCells)), body)));
 }
@@ -84,4 +85,12 @@ function row(s: SiteEntry): HTMLTableRowElement {
     el('td', { class: 'num' }, String(s.turns)),
     el('td', {}, s.model),
     el('td', { class: 'num' }, s.usd === null ? '—' : formatUsd(s.usd)));
+}
+
+/** The experiment's compare pages (one per condition), when the site was built from an experiment folder. */
+function comparisons(index: SiteIndex): HTMLElement | string {
+  if (!index.comparisons?.length) return '';
+  return el('section', { class: 'index-comparisons', 'aria-labelledby': 'compare-heading' },
+    el('h2', { id: 'compare-heading' }, 'Compare replicates'),
+    el('ul', {}, ...index.comparisons.map((c) => el('li', {}, el('a', { href: c.href }, c.title), ` (${c.replicates} replicate${c.replicates === 1 ? '' : 's'})`))));
 }

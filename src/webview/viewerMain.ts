@@ -1,3 +1,4 @@
+import { renderComparePage } from './comparePage';
 import { el } from './elements';
 import { embeddedSource, readEmbeddedData } from './embeddedSource';
 import { mountPageChrome } from './pageChrome';
@@ -7,13 +8,16 @@ import type { SessionTarget } from './sessionSource';
 import { renderSiteIndex } from './siteIndexPage';
 
 // The standalone pages' entry (`export`, `site`: dist/viewer.js): the same panel renderer as main.ts, fed from
-// the data embedded in the page, plus the page's own chrome and the site index. Kept out of the panel's bundle.
+// the data embedded in the page, plus the page's own chrome, the site index and the
+// experiments' compare pages. Kept out of the panel's bundle.
 const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('div'));
 const embedded = readEmbeddedData(document);
 if (embedded.kind === 'invalid' || embedded.kind === 'none') {
   root.replaceChildren(el('p', { class: 'page-error', role: 'alert' }, embedded.kind === 'none' ? 'This page holds no session data.' : embedded.reason));
 } else if (embedded.data.kind === 'index') {
   renderSiteIndex(root, embedded.data);
+} else if (embedded.data.kind === 'compare') {
+  renderComparePage(root, embedded.data);
 } else {
   const source = embeddedSource(embedded.data);
   const app = new PanelApp(root, source.bridge, document.body.dataset.title ?? 'Dialogue Panel');
