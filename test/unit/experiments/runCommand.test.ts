@@ -1,8 +1,11 @@
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { castAutoReply, startStandIn, type StandIn, type StandInReply } from '../../standIn/messagesStandIn';
 import { buildCli, lastLine, makeWorkspace, runCli, snapshot } from './experimentRig';
+
+const REPO = path.join(__dirname, '..', '..', '..');
 
 const MATRIX = `name: harbour-matrix
 model: claude-sonnet-4-6
@@ -15,7 +18,7 @@ replicates: 2
 
 interface ExperimentJsonLike {
   status: string;
-  runs: Array<{ id: string; status: string; session: string | null; usd: number | null; discarded?: unknown[] }>;
+  runs: Array<{ id: string; condition_id: string; status: string; session: string | null; usd: number | null; discarded?: unknown[] }>;
   spend_usd: number;
 }
 const readJson = async (dir: string): Promise<ExperimentJsonLike> => JSON.parse(await fs.readFile(path.join(dir, 'experiment.json'), 'utf8')) as ExperimentJsonLike;
@@ -63,6 +66,18 @@ describe('run EXPERIMENT.yaml (node dist/cli.js, against the stand-in)', functio
     assert.equal(again.code, 0, again.stderr);
     assert.equal(api.requests.length, 24, 'no run plays twice');
     assert.deepEqual(await snapshot(path.join(dir, 'sessions')), before);
+    // `site` on the experiment folder (the CLI from source, which inlines the built renderer): the sessions'
+    // pages, and one compare page per condition linked from the index
+    if (!(await fs.stat(path.join(REPO, 'dist/viewer.js')).catch(() => null))) spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO });
+    const site = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO, 'src/cli.ts'), 'site', dir], { encoding: 'utf8', cwd: REPO });
+    assert.equal(site.status, 0, site.stderr);
+    assert.equal(site.stdout.trim().split('\n').pop(), path.join(dir, 'sessions', 'index.html'));
+    const index = await fs.readFile(path.join(dir, 'sessions', 'index.html'), 'utf8');
+    for (const id of new Set(json.runs.map((x) => x.condition_id))) {
+      assert.ok(index.includes(`"href":"compare-${id}.html"`), `the index links compare-${id}.html`);
+      assert.match(await fs.readFile(path.join(dir, 'sessions', `compare-${id}.html`), 'utf8'), /"kind":"compare"/);
+    }
+    assert.equal((await runCli(cli, ['audit', dir], {})).code, 0, 'the pages leave the folder audit-valid');
   });
 
   it('SIGKILL mid-run, then the same command: exactly one valid session per run, finished runs untouched', async () => {
