@@ -12,7 +12,7 @@ import {
   textPieces,
   type StreamUsage,
 } from '../model/sseEvents';
-import { readPrompt, scriptedReply } from './demoScript';
+import { readPrompt, scriptedReply, scriptedSummary } from './demoScript';
 
 /**
  * The demo's Messages API, served in-process: a `fetch` the real SDK client calls instead of the network. It
@@ -69,7 +69,7 @@ export function demoFetch(pacing: DemoPacing = DEMO_PACING): (input: string | UR
       request.messages.filter((m) => m.role === 'user').map((m) => texts(m.content)),
     );
     // A keep-warm ping (max_tokens 1) is answered like the API would: one token, the cache refreshed.
-    const text = request.max_tokens <= 1 ? '.' : scriptedReply(reading);
+    const text = request.max_tokens <= 1 ? '.' : reading.carryOver ? scriptedSummary(reading) : scriptedReply(reading);
     const usage = accountCache(request, cache);
     const events = [
       messageStartEvent({ id: `msg_demo_${String(served).padStart(6, '0')}`, model: request.model, usage: { ...usage, output_tokens: 1 } }),

@@ -19,7 +19,11 @@ export interface PromptReading {
   turn: number;
   /** the quoted text of the last `From the floor: "..."` line ('' when absent). */
   floor: string;
+  /** the last user message asks for a carry-over summary instead of a turn. */
+  carryOver: boolean;
 }
+
+import { CARRY_OVER_STAGE } from '../prompt/promptLayout';
 
 const TAG = /<(character|join|retire|address)\b([^>]*?)\/?>/g;
 const ATTR = /([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
@@ -55,7 +59,7 @@ export function readPrompt(systemText: string, userTexts: readonly string[]): Pr
       floor = quoted.slice(1, -1);
     }
   }
-  return { cast, addressed, turn: userTexts.length, floor };
+  return { cast, addressed, turn: userTexts.length, floor, carryOver: last.startsWith(CARRY_OVER_STAGE) };
 }
 
 function* tags(text: string): Generator<[string, Map<string, string>]> {
@@ -146,6 +150,17 @@ export function scriptedReply(reading: PromptReading): string {
   const passer = turn % 3 === 0 ? order.at(-1) : undefined;
   const answers = order.map((m, i) => (m === passer ? `<pass who="${m.id}"/>` : speak(m, i)));
   return ['<confer>', ...confer, '</confer>', ...answers].join('\n');
+}
+
+/**
+ * The demo's carry-over summary, in the shape the engine asks for (`<summary>` then one `<member>` each), so
+ * "Carry over" in a demo opens a fresh demo session that starts from a readable summary.
+ */
+export function scriptedSummary(reading: PromptReading): string {
+  const turns = Math.max(0, reading.turn - 1);
+  const names = reading.cast.map((m) => m.name).join(', ');
+  const members = reading.cast.map((m) => `<member id="${m.id}">I am ${m.name}. This was a scripted demo, so I stand where I started.</member>`);
+  return [`<summary>A demo session of ${turns} turn${turns === 1 ? '' : 's'} with ${names || 'nobody'}: every reply was scripted, so there is nothing to remember but the questions.</summary>`, ...members].join('\n');
 }
 
 /** A few words of what the floor said, with nothing that could read as a tag. */

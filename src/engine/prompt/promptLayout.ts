@@ -106,10 +106,13 @@ export function carryOverBlock(from: string, summary: string): string {
   return `<carried-over from="${attr(from)}">\nThis panel is continuing an earlier session with the same floor. What happened so far, as the panel remembers it:\n${summary}\n</carried-over>`;
 }
 
+/** How a carry-over request opens (a scripted stand-in such as the demo recognises it by this). */
+export const CARRY_OVER_STAGE = '<stage>The session is about to be carried over into a fresh context. Step out of the turn format for this one reply.</stage>';
+
 /** The request for a carry-over summary: appended to the live context so its cached prefix is read, not rewritten. */
 export function carryOverRequestText(present: readonly Character[]): string {
   const ids = present.map((c) => `<member id="${c.id}">…</member>`).join('\n');
-  return `<stage>The session is about to be carried over into a fresh context. Step out of the turn format for this one reply.</stage>
+  return `${CARRY_OVER_STAGE}
 Write a compact summary of the session so far, for the same panel to continue from: what the floor asked and what was said, the positions, agreements and open questions, in at most 300 words. Then, for each member present, where they stand now, in their own voice and from their own perspective (at most 120 words each). Answer exactly in this shape and nothing else:
 <summary>…</summary>
 ${ids}`;

@@ -59,6 +59,20 @@ describe('the built-in demo (issue 17 item 4)', function () {
     assert.deepEqual((await auditSessions(sessionsDir)).problems, []);
   });
 
+  it('Carry over in a demo: a scripted summary opens a fresh demo session in the demo folder', async () => {
+    const library = await loadLibrary(repoCharacters);
+    const sessionsDir = demoSessionsDir(storage);
+    const session = await startDemoSession({ library, sessionsDir, pacing: FAST });
+    await session.say('Should the marina go ahead this year?', null);
+    const { closedDir, next } = await session.carryOver({ library, brief: library.briefs.get('harbour-deal') ?? null });
+    assert.ok(isDemoSessionDir(closedDir, storage) && isDemoSessionDir(next.dir, storage), 'both stay in the demo folder');
+    assert.equal(next.conditions.demo, true);
+    const carried = next.events.find((e) => e.type === 'intro');
+    assert.ok(carried?.type === 'intro' && JSON.stringify(carried).includes('every reply was scripted'), `the fresh session opens from the demo's summary: ${JSON.stringify(carried)}`);
+    await next.close();
+    assert.deepEqual((await auditSessions(sessionsDir)).problems, []);
+  });
+
   it('a real session records no demo condition', async () => {
     const library = await loadLibrary(repoCharacters);
     const { demo: _demo, ...real } = demoOptions({ library, sessionsDir: path.join(storage, 'sessions'), pacing: FAST });
