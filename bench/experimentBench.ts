@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,6 +13,7 @@ import { systemClock } from '../src/engine/warmth/clock';
 import { castAutoReply, startStandIn } from '../test/standIn/messagesStandIn';
 import { figure, type Figure } from './figures';
 import { REPO_ROOT } from './panelScript';
+import { standInProcess } from './standInProcess';
 
 const KEY = 'sk-bench-experiment-000000000000';
 const FLOOR = ['Where does each of you stand on the Quayside scheme?', 'What would the marina cost the co-operative?', 'Who walks away if the flats are halved?', 'Does night access for the port change anything?', 'Could every one of you sign this month?', 'What if the financing window closes in March?'];
@@ -84,20 +84,6 @@ async function batchCostRatio(o: Required<ExperimentBenchOptions>): Promise<Figu
   } finally {
     await api.close();
   }
-}
-
-async function standInProcess(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/standIn/main.ts', '--port', '0'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /STANDIN_URL=(\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`the stand-in exited (${code}) before listening`)));
-  });
-  return { url, child };
 }
 
 const cpuMs = (): number => {

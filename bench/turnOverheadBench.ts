@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -9,7 +8,8 @@ import { launchPanelBrowser, openPanelPage } from '../test/webview/panelHarness'
 import { figure, median, skipped, type Figure } from './figures';
 import { benchSessionOptions, playTurn } from './megapromptRun';
 import { initMessage, timeBatches } from './panelPage';
-import { benchLibrary, OPENING_CAST, panelScript, REPO_ROOT } from './panelScript';
+import { benchLibrary, OPENING_CAST, panelScript } from './panelScript';
+import { standInProcess } from './standInProcess';
 
 /** Where the per-turn overhead is sampled; the defaults are the issue's (turn 200 vs turn 10). */
 export interface TurnOverheadOptions {
@@ -19,21 +19,6 @@ export interface TurnOverheadOptions {
   window?: number;
   /** Skip the Chromium half (the smoke test). */
   skipRender?: boolean;
-}
-
-/** Runs the stand-in in its own process, so its CPU time is not counted as the engine's. */
-async function standInProcess(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/standIn/main.ts', '--port', '0'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /STANDIN_URL=(\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`the stand-in exited (${code}) before listening`)));
-  });
-  return { url, child };
 }
 
 function toHost(u: SessionUpdate): HostMessage | null {

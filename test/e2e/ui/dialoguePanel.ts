@@ -8,6 +8,8 @@ import { readJournal } from '../../../src/engine/store/journalLines';
 import { SESSION_FILES } from '../../../src/engine/store/sessionFiles';
 import type { SessionEvent } from '../../../src/engine/store/sessionSchema';
 import { chooseCommand, webviewFrame } from '../runInCodeServer';
+import { setup } from '../standInSetup';
+import { startUiSession, UI_ENV, type UiSession } from '../uiSession';
 
 /** Screenshots above this are too heavy to commit; the test fails rather than bloat the repository. */
 const MAX_SCREENSHOT_BYTES = 250 * 1024;
@@ -139,4 +141,20 @@ export async function saveScreenshot(page: Page, dir: string, step: string): Pro
   const bytes = fs.statSync(file).size;
   assert.ok(bytes <= MAX_SCREENSHOT_BYTES, `${file} is ${Math.round(bytes / 1024)} KB (limit ${MAX_SCREENSHOT_BYTES / 1024} KB)`);
   return file;
+}
+
+/**
+ * The server and browser a Dialogue UI file starts from: under run.mjs its shared ones (the stand-in already
+ * runs); run alone, its own, with the stand-in and the sample workspace started here. close() ends all of it.
+ */
+export async function startDialogueUiSession(): Promise<UiSession> {
+  const standIn = process.env[UI_ENV.url] ? undefined : await setup();
+  const session = await startUiSession(standIn ? { env: standIn.env, ...(standIn.workspaceSource ? { workspaceSource: standIn.workspaceSource } : {}) } : {});
+  return {
+    ...session,
+    async close() {
+      await session.close();
+      await standIn?.teardown?.();
+    },
+  };
 }

@@ -10,11 +10,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { focusRingOf, isVisibleRing } from '../../webview/focusRing';
-import type { E2eSetup } from '../e2eConfig';
 import { openWorkbench } from '../runInCodeServer';
-import { setup } from '../standInSetup';
-import { startUiSession, UI_ENV, type UiSession } from '../uiSession';
-import { DialoguePanel, journalEvents, onlySessionFolder, saveScreenshot } from './dialoguePanel';
+import { UI_ENV, type UiSession } from '../uiSession';
+import { DialoguePanel, journalEvents, onlySessionFolder, saveScreenshot, startDialogueUiSession } from './dialoguePanel';
 
 /** Keys pressed in one session stay well under this; more means Tab is cycling without reaching its target. */
 const MAX_TAB_STOPS = 60;
@@ -24,7 +22,6 @@ const RING_SETTLE_MS = 2_000;
 describe('A whole session with the keyboard only, in the real workbench', function () {
   this.timeout(120_000);
   this.bail(true);
-  let standIn: E2eSetup | undefined;
   let session: UiSession;
   let page: Page;
   let panel: DialoguePanel;
@@ -35,8 +32,7 @@ describe('A whole session with the keyboard only, in the real workbench', functi
   before(async function () {
     // Keyboard handling lives in the webview bundle, which both copies share: once per e2e run is enough.
     if (process.env[UI_ENV.copy] === 'installed') this.skip();
-    if (!process.env[UI_ENV.url]) standIn = await setup();
-    session = await startUiSession(standIn ? { env: standIn.env, ...(standIn.workspaceSource ? { workspaceSource: standIn.workspaceSource } : {}) } : {});
+    session = await startDialogueUiSession();
     // A workspace of its own (the same sample characters), so the other UI files' session folders stay theirs.
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'dialogue-e2e-keyboard-'));
     fs.cpSync(path.join(session.target.workspace, 'characters'), path.join(workspace, 'characters'), { recursive: true });
@@ -52,7 +48,6 @@ describe('A whole session with the keyboard only, in the real workbench', functi
   after(async () => {
     await page?.context().close();
     await session?.close();
-    await standIn?.teardown?.();
     if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
   });
 

@@ -7,17 +7,14 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { interactiveLogSchema } from '../../../src/engine/store/sessionSchema';
 import { SESSION_FILES } from '../../../src/engine/store/sessionFiles';
-import type { E2eSetup } from '../e2eConfig';
 import { openWorkbench, reloadWindow, runCommand } from '../runInCodeServer';
-import { setup } from '../standInSetup';
-import { startUiSession, UI_ENV, type UiSession } from '../uiSession';
+import type { UiSession } from '../uiSession';
 import { describeViolations, runAxe } from '../../webview/axeCheck';
-import { DialoguePanel, journalEvents, onlySessionFolder, saveScreenshot, startPanelFromPalette } from './dialoguePanel';
+import { DialoguePanel, journalEvents, onlySessionFolder, saveScreenshot, startPanelFromPalette, startDialogueUiSession } from './dialoguePanel';
 
 describe('Dialogue panel in the real workbench', function () {
   this.timeout(90_000);
   this.bail(true);
-  let standIn: E2eSetup | undefined;
   let session: UiSession;
   let page: Page;
   let panel: DialoguePanel;
@@ -30,8 +27,7 @@ describe('Dialogue panel in the real workbench', function () {
 
   before(async () => {
     // Under run.mjs the stand-in already runs and the workspace is laid out; run alone, do it here.
-    if (!process.env[UI_ENV.url]) standIn = await setup();
-    session = await startUiSession(standIn ? { env: standIn.env, ...(standIn.workspaceSource ? { workspaceSource: standIn.workspaceSource } : {}) } : {});
+    session = await startDialogueUiSession();
     page = await openWorkbench(session.browser, session.target);
     page.setDefaultTimeout(20_000);
     panel = new DialoguePanel(page);
@@ -44,7 +40,6 @@ describe('Dialogue panel in the real workbench', function () {
   after(async () => {
     await page?.context().close();
     await session?.close();
-    await standIn?.teardown?.();
   });
 
   it('starts from the palette: "Dialogue: Start Panel", a brief, then a cast of three', async () => {

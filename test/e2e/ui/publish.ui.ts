@@ -7,11 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { SessionJournal } from '../../../src/engine/store/sessionJournal';
-import type { E2eSetup } from '../e2eConfig';
 import { chooseCommand, openWorkbench } from '../runInCodeServer';
-import { setup } from '../standInSetup';
-import { startUiSession, UI_ENV, type UiSession } from '../uiSession';
-import { saveScreenshot } from './dialoguePanel';
+import type { UiSession } from '../uiSession';
+import { saveScreenshot, startDialogueUiSession } from './dialoguePanel';
 
 const TITLE = 'The lighthouse ledger';
 
@@ -31,7 +29,6 @@ async function closedSession(sessionsDir: string): Promise<string> {
 describe('Export and publish from the palette', function () {
   this.timeout(90_000);
   this.bail(true);
-  let standIn: E2eSetup | undefined;
   let session: UiSession;
   let page: Page;
   let sessionDir: string;
@@ -42,8 +39,7 @@ describe('Export and publish from the palette', function () {
   const toast = (text: string | RegExp) => page.locator('.notification-toast', { hasText: text });
 
   before(async () => {
-    if (!process.env[UI_ENV.url]) standIn = await setup();
-    session = await startUiSession(standIn ? { env: standIn.env, ...(standIn.workspaceSource ? { workspaceSource: standIn.workspaceSource } : {}) } : {});
+    session = await startDialogueUiSession();
     sessionDir = await closedSession(path.join(session.target.workspace, 'sessions'));
     page = await openWorkbench(session.browser, session.target);
     page.setDefaultTimeout(20_000);
@@ -56,7 +52,6 @@ describe('Export and publish from the palette', function () {
   after(async () => {
     await page?.context().close();
     await session?.close();
-    await standIn?.teardown?.();
   });
 
   it('"Dialogue: Export Session as One HTML File": pick the session, accept the offered file, get one page', async () => {
