@@ -31,11 +31,7 @@ describe('extension: activation with a fake vscode (window-free smoke test)', fu
   let sessionDir: string;
   const savedKey = process.env.ANTHROPIC_API_KEY;
 
-  const run = <T>(id: string, ...args: unknown[]): Promise<T> => {
-    const command = fake.state.commands.get(id);
-    if (!command) throw new Error(`${id} is not registered`);
-    return Promise.resolve(command(...args) as T);
-  };
+  const run = fake.run;
 
   before(async () => {
     uninstall = installFakeVscode(fake.api);

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { hostMessageSchema, type HostMessage } from '../../../src/protocol';
 import { startStandIn, type StandIn } from '../../standIn/messagesStandIn';
 import { b64, pngWith, v1Card, v2Card } from '../cards/cardBuilders';
-import { createFakeVscode, fakeContext, installFakeVscode, type FakeWebviewPanel } from './extensionFakeVscode';
+import { createFakeVscode, fakeContext, forgetExtension, freshExtension, installFakeVscode, type FakeWebviewPanel } from './extensionFakeVscode';
 import { removeTempDirs, tempDir } from './extensionSessions';
 import { MemoryMemento, MemorySecrets, until, type ExtensionModule } from './extensionFakes';
 
@@ -23,17 +23,11 @@ describe('extension: import and export character cards (fake vscode)', function 
   let cards: string;
   const savedKey = process.env.ANTHROPIC_API_KEY;
 
-  const run = <T>(id: string, ...args: unknown[]): Promise<T> => {
-    const command = fake.state.commands.get(id);
-    if (!command) throw new Error(`${id} is not registered`);
-    return Promise.resolve(command(...args) as T);
-  };
+  const run = fake.run;
 
   before(async () => {
     uninstall = installFakeVscode(fake.api);
-    const glue = path.join(REPO, 'src', 'extension') + path.sep;
-    for (const id of Object.keys(require.cache)) if (id.startsWith(glue)) delete require.cache[id];
-    extension = require('../../../src/extension/extension') as ExtensionModule;
+    extension = freshExtension() as ExtensionModule;
     api = await startStandIn();
     workspace = await tempDir('cards');
     cards = await tempDir('cardfiles');
@@ -49,9 +43,7 @@ describe('extension: import and export character cards (fake vscode)', function 
     extension.deactivate();
     ctx.dispose();
     uninstall();
-    // Later suites load the extension against their own fake `vscode`.
-    const glue = path.join(REPO, 'src', 'extension') + path.sep;
-    for (const id of Object.keys(require.cache)) if (id.startsWith(glue)) delete require.cache[id];
+    forgetExtension();
     await api.close();
     if (savedKey !== undefined) process.env.ANTHROPIC_API_KEY = savedKey;
     else delete process.env.ANTHROPIC_API_KEY;

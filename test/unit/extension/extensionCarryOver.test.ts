@@ -42,11 +42,7 @@ describe('extension: regenerate, edit, rewind and carry-over commands (fake vsco
   let panel: FakeWebviewPanel;
   const savedKey = process.env.ANTHROPIC_API_KEY;
 
-  const run = <T>(id: string, ...args: unknown[]): Promise<T> => {
-    const command = fake.state.commands.get(id);
-    if (!command) throw new Error(`${id} is not registered`);
-    return Promise.resolve(command(...args) as T);
-  };
+  const run = fake.run;
   // The floor event comes a moment before the panel stops answering; a webview sends only after that.
   const say = async (text: string): Promise<void> => {
     const seen = panel.posted.length;

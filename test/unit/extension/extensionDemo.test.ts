@@ -26,7 +26,7 @@ describe('extension: Try the demo, without a key', function () {
   let extension: ExtensionModule;
   let workspace: string;
   const savedKey = process.env.ANTHROPIC_API_KEY;
-  const run = <T>(id: string, ...args: unknown[]): Promise<T> => Promise.resolve(fake.state.commands.get(id)!(...args) as T);
+  const run = fake.run;
 
   before(async () => {
     uninstall = installFakeVscode(fake.api);

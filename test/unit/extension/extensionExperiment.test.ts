@@ -2,19 +2,13 @@ import { strict as assert } from 'node:assert';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { castAutoReply, startStandIn, type StandIn } from '../../standIn/messagesStandIn';
-import { createFakeVscode, fakeContext, installFakeVscode } from './extensionFakeVscode';
+import { createFakeVscode, fakeContext, forgetExtension, freshExtension, installFakeVscode } from './extensionFakeVscode';
 import { removeTempDirs, tempDir } from './extensionSessions';
 import { MemoryMemento, MemorySecrets, type ExtensionModule } from './extensionFakes';
 
 /** dialogue.runExperiment through the activated extension (fake `vscode`, real engine and runner, the stand-in). */
 const REPO = path.join(__dirname, '..', '..', '..');
 const KEY = ['sk', 'ant', 'test-not-a-real-key-0123456789'].join('-');
-
-function freshExtension(): ExtensionModule {
-  const glue = path.join(REPO, 'src', 'extension') + path.sep;
-  for (const id of Object.keys(require.cache)) if (id.startsWith(glue)) delete require.cache[id];
-  return require('../../../src/extension/extension') as ExtensionModule;
-}
 
 describe('extension: dialogue.runExperiment (fake vscode + stand-in)', function () {
   this.timeout(60_000);
@@ -26,7 +20,7 @@ describe('extension: dialogue.runExperiment (fake vscode + stand-in)', function 
   let workspace: string;
   let slow = false;
   const savedKey = process.env.ANTHROPIC_API_KEY;
-  const run = <T>(id: string, ...args: unknown[]): Promise<T> => Promise.resolve(fake.state.commands.get(id)!(...args) as T);
+  const run = fake.run;
 
   before(async () => {
     uninstall = installFakeVscode(fake.api);
@@ -49,9 +43,7 @@ describe('extension: dialogue.runExperiment (fake vscode + stand-in)', function 
     await api.close();
     if (savedKey !== undefined) process.env.ANTHROPIC_API_KEY = savedKey;
     await removeTempDirs();
-    // Later suites that `require` the extension without a fresh load must not get this suite's copy.
-    const glue = path.join(REPO, 'src', 'extension') + path.sep;
-    for (const id of Object.keys(require.cache)) if (id.startsWith(glue)) delete require.cache[id];
+    forgetExtension();
   });
 
   it('is contributed with an editor-title action and a yamlValidation schema generated from the zod schema', async () => {

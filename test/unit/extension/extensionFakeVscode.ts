@@ -308,7 +308,13 @@ export function createFakeVscode() {
     state.trusted = true;
     trustGranted.fire();
   };
-  return { api, state, setConfig, grantTrust };
+  /** Runs a command the extension registered, as the palette would; fails when it is not registered. */
+  const run = <T>(id: string, ...args: unknown[]): Promise<T> => {
+    const command = state.commands.get(id);
+    if (!command) throw new Error(`${id} is not registered`);
+    return Promise.resolve(command(...args) as T);
+  };
+  return { api, state, setConfig, grantTrust, run };
 }
 
 export type FakeVscode = ReturnType<typeof createFakeVscode>;
@@ -370,7 +376,12 @@ export function installFakeVscode(api: object): () => void {
  * suite would still hold that suite's `vscode`.
  */
 export function freshExtension(): { activate(ctx: unknown): void; deactivate(): void } {
+  forgetExtension();
+  return require('../../../src/extension/extension') as { activate(ctx: unknown): void; deactivate(): void };
+}
+
+/** Drops the extension's cached modules, so a later suite loads them against its own fake `vscode`. */
+export function forgetExtension(): void {
   const glue = path.join(__dirname, '..', '..', '..', 'src', 'extension') + path.sep;
   for (const id of Object.keys(require.cache)) if (id.startsWith(glue)) delete require.cache[id];
-  return require('../../../src/extension/extension') as { activate(ctx: unknown): void; deactivate(): void };
 }

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { createFakeVscode, fakeContext, freshExtension, installFakeVscode, Uri } from './extensionFakeVscode';
+import { createFakeVscode, fakeContext, forgetExtension, freshExtension, installFakeVscode, Uri } from './extensionFakeVscode';
 import { MemoryMemento, MemorySecrets, until, type ExtensionModule } from './extensionFakes';
 import { git, removeTempDirs, repoWithStagedNote, tempDir, writeSession } from './extensionSessions';
 
@@ -48,11 +48,7 @@ describe('extension: export and publish a session (fake vscode, real files and g
   let sessions: string;
   let session: string;
 
-  const run = <T>(id: string, ...args: unknown[]): Promise<T> => {
-    const command = fake.state.commands.get(id);
-    if (!command) throw new Error(`${id} is not registered`);
-    return Promise.resolve(command(...args) as T);
-  };
+  const run = fake.run;
   const lastMessage = (level: string) => fake.state.messages.filter((m) => m.level === level).at(-1)?.text ?? '';
   const useGit = (o: { enabled: boolean; remotes?: string[] }) => {
     const g = gitExtension(o);
@@ -74,9 +70,7 @@ describe('extension: export and publish a session (fake vscode, real files and g
     extension.deactivate();
     ctx.dispose();
     uninstall();
-    // Later suites load the extension against their own fake `vscode`.
-    const glue = path.join(REPO, 'src', 'extension') + path.sep;
-    for (const id of Object.keys(require.cache)) if (id.startsWith(glue)) delete require.cache[id];
+    forgetExtension();
     await removeTempDirs();
   });
 

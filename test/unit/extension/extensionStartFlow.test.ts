@@ -22,7 +22,7 @@ describe('extension: the Start Panel flow, first run', function () {
   let extension: ExtensionModule;
   let workspace: string;
   const savedKey = process.env.ANTHROPIC_API_KEY;
-  const run = <T>(id: string, ...args: unknown[]): Promise<T> => Promise.resolve(fake.state.commands.get(id)!(...args) as T);
+  const run = fake.run;
   /** Every quick pick offered, by title. */
   const offered: Array<{ title: string; items: Item[] }> = [];
 
