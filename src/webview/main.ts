@@ -1,6 +1,6 @@
 import { hostSource } from './hostSource';
 import { PanelApp } from './panelApp';
-import { SessionSummary } from './sessionSummary';
+import { SessionSummary, summarisedTarget } from './sessionSummary';
 
 // The panel's entry (dist/webview.js): the live or replayed session comes from the VS Code host. Standalone
 // pages (export, site) use viewerMain.ts, the same renderer fed from data embedded in the page.
@@ -11,13 +11,4 @@ const summary = new SessionSummary();
 const { button, dialog } = summary.dialogButton();
 root.querySelector('.panel-header')?.append(button);
 root.append(dialog);
-source.connect({
-  handle: (msg) => {
-    summary.observe(msg);
-    app.handle(msg);
-  },
-  appendHistory: (events) => {
-    summary.observeHistory(events);
-    app.appendHistory(events);
-  },
-});
+source.connect(summarisedTarget(app, summary));

@@ -4,6 +4,7 @@ import { el } from './elements';
 import { MemberDirectory } from './members';
 import type { SessionEvent } from './sessionEvent';
 import { SessionStats } from './sessionStats';
+import type { SessionTarget } from './sessionSource';
 
 /**
  * The session in pictures (cost by turn, who spoke and led, passes). It watches the same validated messages
@@ -54,4 +55,18 @@ export class SessionSummary {
     close.addEventListener('click', () => dialog.close());
     return { button, dialog };
   }
+}
+
+/** What a session source feeds: the panel renderer, with the summary seeing every message and history slice first. */
+export function summarisedTarget(app: SessionTarget, summary: SessionSummary): SessionTarget {
+  return {
+    handle: (msg) => {
+      summary.observe(msg);
+      app.handle(msg);
+    },
+    appendHistory: (events) => {
+      summary.observeHistory(events);
+      app.appendHistory(events);
+    },
+  };
 }

@@ -3,8 +3,7 @@ import { el } from './elements';
 import { embeddedSource, readEmbeddedData } from './embeddedSource';
 import { mountPageChrome } from './pageChrome';
 import { PanelApp } from './panelApp';
-import { SessionSummary } from './sessionSummary';
-import type { SessionTarget } from './sessionSource';
+import { SessionSummary, summarisedTarget } from './sessionSummary';
 import { renderSiteIndex } from './siteIndexPage';
 
 // The standalone pages' entry (`export`, `site`: dist/viewer.js): the same panel renderer as main.ts, fed from
@@ -22,16 +21,7 @@ if (embedded.kind === 'invalid' || embedded.kind === 'none') {
   const source = embeddedSource(embedded.data);
   const app = new PanelApp(root, source.bridge, document.body.dataset.title ?? 'Dialogue Panel');
   const summary = new SessionSummary();
-  const target: SessionTarget = {
-    handle: (msg) => {
-      summary.observe(msg);
-      app.handle(msg);
-    },
-    appendHistory: (events) => {
-      summary.observeHistory(events);
-      app.appendHistory(events);
-    },
-  };
+  const target = summarisedTarget(app, summary);
   // The page's extras are mounted first: the summary must be there when the history's last slice lands.
   mountPageChrome(root, source.capabilities, summary, target.handle);
   source.connect(target);
